@@ -1,0 +1,53 @@
+"""Casework: the customer support case portal."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from portal.config import load_settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, CLI and error pages."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    app.config.update(load_settings(app.instance_path))
+    if config:
+        app.config.update(config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    from portal import auth, cli, errors, extensions, home, i18n, labels, security
+    from portal.database import init_database
+
+    init_database(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=_migrations_dir(), render_as_batch=True, compare_type=True
+    )
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from portal.services import mail, outbox  # noqa: F401 - mail registers its outbox handler
+
+    outbox.init_app(app)
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(home.bp)
+    return app
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")

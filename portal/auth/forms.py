@@ -1,0 +1,75 @@
+"""Sign-in, registration, password and profile forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from portal.i18n import LANGUAGES, is_valid_timezone
+from portal.services.accounts import MAX_PASSWORD_LENGTH, password_problem
+
+
+def new_password_rules(form, field) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def language_choices():
+    return [(code, name) for code, name in LANGUAGES.items()]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), new_password_rules])
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+    language = SelectField(_l("Language"), choices=language_choices, default="en")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), new_password_rules])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    language = SelectField(_l("Language"), choices=language_choices)
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
+    notify_by_email = BooleanField(_l("Email me when my cases change"))
+
+    def validate_timezone(self, field) -> None:
+        if not is_valid_timezone(field.data):
+            raise ValidationError(_l("Unknown time zone; use a name such as Asia/Tehran or Europe/London."))
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(choices=language_choices)
+    next = HiddenField()
+
+
+class LogoutForm(FlaskForm):
+    """Sign-out is a POST with a CSRF token, so no page can sign a user out behind their back."""

@@ -1,0 +1,131 @@
+"""Who may see and do what: predicates, `require()`, role gates and query filters.
+
+Every list, search, export and API endpoint starts from a query helper here
+(`visible_cases(user)`), so a reader can never be shown a row they may not see.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.models import Case, ContactRoleKind, Queue, Role, User
+
+STAFF_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
+ACCOUNT_WIDE_ROLES = (ContactRoleKind.ACCOUNT_ADMIN, ContactRoleKind.DECISION_MAKER)
+
+
+def require(allowed: bool, status: int = 403) -> None:
+    """Stop the request unless the predicate held."""
+    if not allowed:
+        abort(status)
+
+
+def roles_required(*roles: Role):
+    """View decorator: signed in, and holding one of `roles` (403 otherwise)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from portal.extensions import login_manager
+
+                return login_manager.unauthorized()
+            require(current_user.role in roles)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+staff_required = roles_required(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+supervisor_required = roles_required(Role.SUPERVISOR, Role.ADMIN)
+admin_required = roles_required(Role.ADMIN)
+customer_required = roles_required(Role.CUSTOMER)
+
+
+def is_staff(user: User) -> bool:
+    return user.is_authenticated and user.role in STAFF_ROLES
+
+
+def sees_all_queues(user: User) -> bool:
+    return user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_see_internal_notes(user: User) -> bool:
+    return is_staff(user)
+
+
+def sees_account_cases(user: User) -> bool:
+    """A customer whose contact is an account admin or decision maker sees the whole account."""
+    contact = user.contact
+    if user.role != Role.CUSTOMER or contact is None or contact.account_id is None:
+        return False
+    return any(
+        role.account_id == contact.account_id and role.kind in ACCOUNT_WIDE_ROLES for role in contact.roles
+    )
+
+
+def visible_queues(user: User) -> sa.Select:
+    """The queues a staff member may work: tiers up to their max_tier; all for supervisors."""
+    query = db.select(Queue)
+    if sees_all_queues(user):
+        return query
+    if user.role == Role.AGENT:
+        return query.where(Queue.tier <= user.max_tier)
+    return query.where(sa.false())
+
+
+def case_filter(user: User) -> sa.ColumnElement[bool]:
+    """The WHERE clause that limits cases to those `user` may see."""
+    if not user.is_authenticated or not user.is_active:
+        return sa.false()
+    if sees_all_queues(user):
+        return sa.true()
+    if user.role == Role.AGENT:
+        return Case.tier <= user.max_tier
+    if user.role == Role.CUSTOMER and user.contact_id is not None:
+        own = Case.requester_id == user.contact_id
+        if sees_account_cases(user):
+            return sa.or_(own, Case.account_id == user.contact.account_id)
+        return own
+    return sa.false()
+
+
+def visible_cases(user: User) -> sa.Select:
+    """Every case query a page, search or export runs starts here."""
+    return db.select(Case).where(case_filter(user))
+
+
+def case_or_404(user: User, number: str) -> Case:
+    """Load a case through the reader's filter; hidden and missing cases look the same (404)."""
+    case_id = Case.id_from_number(number)
+    if case_id is None:
+        abort(404)
+    case = db.session.scalar(visible_cases(user).where(Case.id == case_id))
+    if case is None:
+        abort(404)
+    return case
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    return db.session.scalar(
+        db.select(sa.literal(True)).where(Case.id == case.id, case_filter(user))
+    ) is True
+
+
+def can_work_case(user: User, case: Case) -> bool:
+    """Staff who may reply, note and change fields: agents up to their tier, supervisors, admins."""
+    return is_staff(user) and (sees_all_queues(user) or case.tier <= user.max_tier)
+
+
+__all__ = [
+    "admin_required", "can_see_internal_notes", "can_view_case", "can_work_case",
+    "case_filter", "case_or_404", "customer_required", "is_staff", "require", "roles_required",
+    "sees_account_cases", "staff_required", "supervisor_required", "visible_cases", "visible_queues",
+]

@@ -1,0 +1,48 @@
+"""`flask` commands: seed-demo, outbox drain."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.extensions import db
+
+outbox_cli = AppGroup("outbox", help="Deliver queued side effects (email, indexing, webhooks).")
+
+
+@click.command("seed-demo")
+@click.option("--cases", default=None, type=int, help="How many demo cases should exist (default 300).")
+def seed_demo(cases: int | None) -> None:
+    """Create demo accounts, queues, SLA policies, one user per role and multilingual cases."""
+    from portal import demo
+
+    password = os.environ.get("DEMO_PASSWORD", "casework-demo")
+    count = demo.DEMO_CASE_COUNT if cases is None else cases
+    click.echo("Creating accounts, queues, SLA policies and demo users...")
+    reference = demo.seed_reference_data(password)
+    db.session.commit()
+    with click.progressbar(length=count, label="Demo cases") as bar:
+        added = demo.seed_cases(reference, count=count, progress=bar.update)
+        db.session.commit()
+    click.echo(f"Added {added} cases ({count} wanted).")
+    click.echo(f"Demo logins (password: {password}):")
+    for email, *_ in demo.STAFF + demo.CUSTOMERS:
+        click.echo(f"  {email}")
+
+
+@outbox_cli.command("drain")
+@click.option("--limit", default=1000, show_default=True, help="Deliver at most this many messages.")
+def outbox_drain(limit: int) -> None:
+    """Deliver every due message that a crashed or busy process left behind."""
+    from portal.services import outbox
+
+    delivered, failed = outbox.deliver(limit=limit)
+    click.echo(f"Delivered {delivered} message(s); {failed} failed and will be retried or parked.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(outbox_cli)

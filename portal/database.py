@@ -1,0 +1,49 @@
+"""Database binding and the per-connection settings SQLite needs to be safe under load."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask
+
+from portal.extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    """WAL for concurrent readers, enforced foreign keys, FULL sync for durable commits."""
+    # Let SQLAlchemy (not pysqlite) issue BEGIN, so that transactions are real.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _begin_sqlite(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def init_database(app: Flask) -> None:
+    """Bind Flask-SQLAlchemy and install the SQLite pragmas on every new connection."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://") :]
+    if uri.startswith("sqlite"):
+        from pathlib import Path
+
+        path = uri.split("///", 1)[-1]
+        if path and path != ":memory:" and uri != "sqlite://":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        }
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _configure_sqlite)
+            sa.event.listen(engine, "begin", _begin_sqlite)

@@ -1,0 +1,104 @@
+"""Languages, text direction, time zones, Jalali dates and native digits for templates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jdatetime
+from flask import Flask, current_app, request, session
+from flask_babel import format_datetime, get_locale, get_timezone
+from flask_login import current_user
+
+from portal.extensions import babel
+
+LANGUAGES = {"en": "English", "fa": "فارسی", "ar": "العربية"}
+RTL_LANGUAGES = {"fa", "ar"}
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+JALALI_MONTHS = (
+    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+)
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the one chosen this session, else the browser's."""
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def select_timezone() -> str:
+    """The signed-in user's time zone, else the site default."""
+    if current_user and current_user.is_authenticated and is_valid_timezone(current_user.timezone):
+        return current_user.timezone
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def is_valid_timezone(name: str | None) -> bool:
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def current_language() -> str:
+    return str(get_locale() or "en").split("_")[0]
+
+
+def text_direction(language: str | None = None) -> str:
+    return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"
+
+
+def native_digits(value, language: str | None = None) -> str:
+    """Persian digits in `fa`; Arabic-Indic digits in `ar` when ARABIC_INDIC_DIGITS is on."""
+    text = str(value)
+    language = language or current_language()
+    if language == "fa":
+        return text.translate(PERSIAN_DIGITS)
+    if language == "ar" and current_app.config.get("ARABIC_INDIC_DIGITS"):
+        return text.translate(ARABIC_INDIC_DIGITS)
+    return text
+
+
+def local_date(value: datetime | None, with_time: bool = True) -> str:
+    """A UTC timestamp in the reader's zone: Jalali with Persian digits in `fa`, Gregorian else."""
+    if value is None:
+        return ""
+    language = current_language()
+    if language == "fa":
+        local = value.astimezone(ZoneInfo(str(get_timezone())))
+        jalali = jdatetime.datetime.fromgregorian(datetime=local)
+        text = f"{jalali.day} {JALALI_MONTHS[jalali.month - 1]} {jalali.year}"
+        if with_time:
+            text += f"، {local:%H:%M}"
+        return native_digits(text, "fa")
+    return native_digits(format_datetime(value, "medium" if with_time else "d MMM y"), language)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("ARABIC_INDIC_DIGITS", False)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(
+        __import__("pathlib").Path(__file__).resolve().parent / "translations"
+    )
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["digits"] = native_digits
+
+    @app.context_processor
+    def inject_language():
+        language = current_language()
+        return {
+            "current_language": language,
+            "text_direction": text_direction(language),
+            "languages": LANGUAGES,
+        }

@@ -1,0 +1,103 @@
+"""Enumerations of the domain vocabulary (DESIGN.md). Stored as their lowercase values."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    EMAIL = "email"
+    PHONE = "phone"
+    CHAT = "chat"
+    SOCIAL = "social"
+
+
+class ContactRoleKind(StrEnum):
+    REQUESTER = "requester"
+    CC = "cc"
+    TECHNICAL = "technical"
+    BILLING = "billing"
+    DECISION_MAKER = "decision_maker"
+    ACCOUNT_ADMIN = "account_admin"
+
+
+class EventKind(StrEnum):
+    PUBLIC_REPLY = "public_reply"
+    INTERNAL_NOTE = "internal_note"
+    FIELD_CHANGE = "field_change"
+    INTERACTION = "interaction"
+    ESCALATION = "escalation"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class EscalationState(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    RESOLVED = "resolved"
+
+
+class FeedbackKind(StrEnum):
+    CSAT = "csat"
+    NPS = "nps"
+    COMPLAINT = "complaint"
+    SUGGESTION = "suggestion"
+    COMPLIMENT = "compliment"
+    QUESTION = "question"
+
+
+class FeedbackStatus(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class Sentiment(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+class GoalDirection(StrEnum):
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+
+
+class GoalOwnerKind(StrEnum):
+    AGENT = "agent"
+    QUEUE = "queue"
+    TIER = "tier"
+    TEAM = "team"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERING = "delivering"
+    DELIVERED = "delivered"
+    DEAD = "dead"

@@ -1,0 +1,174 @@
+"""The outbox: side effects written in the change's transaction and delivered after its commit.
+
+Services call `enqueue()`. Once the request's transaction commits, `deliver_committed()` hands
+the new messages to the handler registered for their kind. What a crashed process left behind
+is delivered by `flask outbox drain` (and the worker). Each delivery claims its row with a
+conditional UPDATE, so two drains never deliver one message twice; a failing handler is retried
+with exponential backoff and parked as `dead` after OUTBOX_MAX_ATTEMPTS.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from portal.extensions import db
+from portal.models import OutboxMessage, OutboxStatus
+from portal.models._base import utcnow
+
+log = logging.getLogger("casework.outbox")
+Handler = Callable[[dict], None]
+HANDLERS: dict[str, Handler] = {}
+LEASE = timedelta(minutes=5)
+BASE_BACKOFF_SECONDS = 30
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that delivers messages of one kind."""
+
+    def register(function: Handler) -> Handler:
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def enqueue(kind: str, payload: dict, *, not_before: datetime | None = None) -> OutboxMessage:
+    """Add a message to the current transaction; it is delivered only if that transaction commits."""
+    message = OutboxMessage(kind=kind, payload=payload, not_before=not_before or utcnow())
+    db.session.add(message)
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at an hour."""
+    return min(timedelta(seconds=BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _deliverable(now: datetime):
+    return sa.or_(
+        sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now),
+        sa.and_(OutboxMessage.status == OutboxStatus.DELIVERING, OutboxMessage.locked_until < now),
+    )
+
+
+def _claim(message_id: int) -> bool:
+    """Take one message for delivery; False if another process holds or finished it."""
+    now = utcnow()
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, _deliverable(now))
+        .values(
+            status=OutboxStatus.DELIVERING,
+            locked_until=now + LEASE,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _deliver_one(message_id: int) -> bool:
+    if not _claim(message_id):
+        return False
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    kind, payload, attempts = message.kind, dict(message.payload), message.attempts
+    try:
+        function = HANDLERS.get(kind)
+        if function is None:
+            raise LookupError(f"no outbox handler registered for kind {kind!r}")
+        function(payload)
+    except Exception as exc:  # noqa: BLE001 - any handler failure is retried, never raised
+        db.session.rollback()
+        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        message.locked_until = None
+        if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            message.status = OutboxStatus.DEAD
+            log.error("outbox message %s (%s) parked after %s attempts: %s", message_id, kind, attempts, exc)
+        else:
+            message.status = OutboxStatus.PENDING
+            message.not_before = utcnow() + backoff(attempts)
+            log.warning("outbox message %s (%s) failed, attempt %s: %s", message_id, kind, attempts, exc)
+        db.session.commit()
+        return False
+    message.status = OutboxStatus.DELIVERED
+    message.delivered_at = utcnow()
+    message.locked_until = None
+    message.last_error = None
+    db.session.commit()
+    return True
+
+
+def deliver(ids: Iterable[int] | None = None, *, limit: int = 500) -> tuple[int, int]:
+    """Deliver due messages (only `ids`, if given). Returns (delivered, not delivered)."""
+    query = sa.select(OutboxMessage.id).where(_deliverable(utcnow())).order_by(OutboxMessage.id)
+    if ids is not None:
+        ids = list(ids)
+        if not ids:
+            return 0, 0
+        query = query.where(OutboxMessage.id.in_(ids))
+    candidates = db.session.scalars(query.limit(limit)).all()
+    db.session.rollback()
+    delivered = 0
+    for message_id in candidates:
+        try:
+            if _deliver_one(message_id):
+                delivered += 1
+        except sa.exc.SQLAlchemyError:
+            db.session.rollback()
+            log.exception("outbox message %s could not be updated", message_id)
+    return delivered, len(candidates) - delivered
+
+
+def deliver_committed() -> None:
+    """Deliver the messages that this session's committed transactions added. Never raises."""
+    ids = db.session.info.pop("outbox_committed", None)
+    if not ids:
+        return
+    try:
+        deliver(ids)
+    except Exception:  # noqa: BLE001 - the user's change is committed; the drain retries later
+        db.session.rollback()
+        log.exception("outbox delivery after commit failed; `flask outbox drain` will retry")
+
+
+def _before_flush(session, _context, _instances) -> None:
+    session.info["outbox_new_objects"] = [o for o in session.new if isinstance(o, OutboxMessage)]
+
+
+def _after_flush(session, _context) -> None:
+    objects = session.info.pop("outbox_new_objects", [])
+    session.info.setdefault("outbox_flushed", []).extend(o.id for o in objects)
+
+
+def _after_commit(session) -> None:
+    flushed = session.info.pop("outbox_flushed", [])
+    if flushed:
+        session.info.setdefault("outbox_committed", []).extend(flushed)
+
+
+def _after_rollback(session) -> None:
+    session.info.pop("outbox_flushed", None)
+
+
+def init_app(app: Flask) -> None:
+    """Track outbox rows per session and deliver them after each request's commit."""
+    session_class = db.session.session_factory.class_
+    if not getattr(session_class, "_casework_outbox_events", False):
+        sa.event.listen(session_class, "before_flush", _before_flush)
+        sa.event.listen(session_class, "after_flush", _after_flush)
+        sa.event.listen(session_class, "after_commit", _after_commit)
+        sa.event.listen(session_class, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+        session_class._casework_outbox_events = True
+
+    @app.after_request
+    def deliver_after_commit(response):
+        deliver_committed()
+        return response
