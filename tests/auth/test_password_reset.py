@@ -1,0 +1,104 @@
+"""Password reset through a real SMTP conversation with a loopback server."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from freezegun import freeze_time
+
+from portal.models import PasswordResetToken, Role
+from portal.services import accounts
+from tests import factories
+from tests.mailbox import LoopbackSMTP
+
+LINK = re.compile(r"http://casework\.test(/password/reset/[A-Za-z0-9_\-]+)")
+
+
+@pytest.fixture
+def smtp(app):
+    with LoopbackSMTP() as server:
+        app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        yield server
+
+
+def ask_reset(client, email):
+    return client.post("/password/forgot", data={"email": email})
+
+
+def test_reset_link_arrives_by_smtp_and_works_once(client, db, smtp):
+    user = factories.make_user(Role.CUSTOMER, name="Reza Customer")
+    db.session.commit()
+    ask_reset(client, user.email)
+    message = smtp.wait_for(1)[0]
+    assert message["To"] == user.email
+    assert message["Subject"] == "Reset your Casework password"
+    body = message.get_body(("plain",)).get_content()
+    assert "Reza Customer" in body
+    path = LINK.search(body).group(1)
+    response = client.post(path, data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"})
+    assert response.status_code == 302
+    assert accounts.verify_password(db.session.get(type(user), user.id), "a fresh passphrase")
+    again = client.post(path, data={"password": "another passphrase", "confirm": "another passphrase"})
+    assert again.status_code == 302 and "/password/forgot" in again.headers["Location"]
+    db.session.expire_all()
+    assert accounts.verify_password(db.session.get(type(user), user.id), "a fresh passphrase")
+
+
+def test_known_and_unknown_addresses_get_the_same_answer(client, db, smtp):
+    user = factories.make_user(Role.CUSTOMER)
+    db.session.commit()
+    known = ask_reset(client, user.email)
+    unknown = ask_reset(client, "nobody@nowhere.example")
+    assert (known.status_code, known.headers["Location"]) == (unknown.status_code, unknown.headers["Location"])
+    assert len(smtp.wait_for(1)) == 1
+    assert client.get("/login").get_data(as_text=True).count("a reset link is on its way") >= 1
+
+
+def test_token_is_stored_hashed_and_carries_enough_entropy(client, db, smtp):
+    user = factories.make_user(Role.CUSTOMER)
+    db.session.commit()
+    ask_reset(client, user.email)
+    token = LINK.search(smtp.wait_for(1)[0].get_body(("plain",)).get_content()).group(1).rsplit("/", 1)[1]
+    row = db.session.scalars(db.select(PasswordResetToken)).one()
+    assert len(token) >= 43  # 32 random bytes, base64
+    assert row.token_hash == accounts.hash_token(token) and row.token_hash != token
+
+
+def test_expired_token_is_refused(client, db, smtp):
+    user = factories.make_user(Role.CUSTOMER)
+    db.session.commit()
+    ask_reset(client, user.email)
+    path = LINK.search(smtp.wait_for(1)[0].get_body(("plain",)).get_content()).group(1)
+    expires_at = db.session.scalars(db.select(PasswordResetToken)).one().expires_at
+    with freeze_time(expires_at + timedelta(seconds=1)):
+        response = client.post(path, data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"})
+    assert "/password/forgot" in response.headers["Location"]
+    db.session.expire_all()
+    assert accounts.verify_password(db.session.get(type(user), user.id), factories.PASSWORD)
+
+
+@pytest.mark.parametrize("token", ["", " ", "%00", "x" * 43])
+def test_empty_or_made_up_tokens_are_refused(client, token):
+    response = client.get(f"/password/reset/{token}")
+    assert response.status_code in (302, 404)
+
+
+def test_reset_ends_every_session(app, client, login_as, db, smtp):
+    user = login_as(Role.CUSTOMER)
+    other = app.test_client()
+    ask_reset(other, user.email)
+    path = LINK.search(smtp.wait_for(1)[0].get_body(("plain",)).get_content()).group(1)
+    other.post(path, data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"})
+    assert client.get("/").status_code == 302
+
+
+def test_reset_email_is_in_the_users_language_and_right_to_left(client, db, smtp):
+    user = factories.make_user(Role.CUSTOMER, language="fa")
+    db.session.commit()
+    ask_reset(client, user.email)
+    message = smtp.wait_for(1)[0]
+    html = message.get_body(("html",)).get_content()
+    assert 'dir="rtl"' in html and 'lang="fa"' in html
+    assert message["Subject"] != "Reset your Casework password"

@@ -1,0 +1,145 @@
+"""Fixtures: `app` (clean database, temporary folders), `db`, `client`, `login_as`.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. The
+schema is built once per run; every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.extensions import db as _db
+from tests import factories
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+class CsrfClient(FlaskClient):
+    """A test client that sends the page's CSRF token with form posts, as a browser would."""
+
+    def csrf_token(self) -> str:
+        page = self.get("/login", follow_redirects=True).get_data(as_text=True)
+        match = CSRF_PATTERN.search(page)
+        assert match, "no CSRF token on the page"
+        return match.group(1) or match.group(2)
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf:
+            data = kwargs.setdefault("data", {})
+            if isinstance(data, dict) and "csrf_token" not in data:
+                data["csrf_token"] = self.csrf_token()
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def test_settings(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("casework")
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
+        "SEARCH_INDEX_DIR": str(folder / "search_index"),
+        "UPLOAD_DIR": str(folder / "uploads"),
+        "RATELIMIT_ENABLED": False,
+        "MAIL_BACKEND": "console",
+        "BASE_URL": "http://casework.test",
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(test_settings):
+    """Build the schema once for the whole run."""
+    app = create_app(test_settings)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        _db.engine.dispose()
+    yield
+
+
+def _empty_tables() -> None:
+    engine = _db.engine
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(_schema, test_settings, tmp_path):
+    """A fresh application over empty tables."""
+    settings = {**test_settings, "UPLOAD_DIR": str(tmp_path / "uploads"), "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    application = create_app(settings)
+    application.test_client_class = CsrfClient
+    with application.app_context():
+        _empty_tables()
+        yield application
+        _db.session.remove()
+        _empty_tables()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app) -> CsrfClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Sign the client in as a user (or a new user of a role); returns the user."""
+
+    def sign_in(user_or_role, *, remember: bool = False, test_client=None):
+        user = user_or_role if not isinstance(user_or_role, str) else factories.make_user(role=user_or_role)
+        _db.session.commit()
+        target = test_client or client
+        response = target.post(
+            "/login",
+            data={"email": user.email, "password": factories.PASSWORD, "remember": "y" if remember else ""},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count SQL statements run inside a `with count_queries() as counter:` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        sa.event.listen(_db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(_db.engine, "before_cursor_execute", record)
+
+    return counting

@@ -1,0 +1,112 @@
+"""Plain factory functions for tests: make_account(**overrides), make_case(...), ..."""
+
+from __future__ import annotations
+
+import itertools
+
+from werkzeug.security import generate_password_hash
+
+from portal.extensions import db
+from portal.models import (
+    Account,
+    Case,
+    CaseEvent,
+    Contact,
+    ContactRole,
+    ContactRoleKind,
+    EventKind,
+    Queue,
+    Role,
+    User,
+)
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = generate_password_hash(PASSWORD)
+_sequence = itertools.count(1)
+
+
+def make_account(**overrides) -> Account:
+    number = next(_sequence)
+    values = {"name": f"Account {number}", "email_domain": f"account{number}.example", "is_domain_verified": True}
+    account = Account(**{**values, **overrides})
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def make_contact(account: Account | None = None, *, roles=(), **overrides) -> Contact:
+    number = next(_sequence)
+    domain = account.email_domain if account else "nowhere.example"
+    contact = Contact(**{"name": f"Contact {number}", "email": f"contact{number}@{domain}", "account": account, **overrides})
+    db.session.add(contact)
+    db.session.flush()
+    for kind in roles:
+        db.session.add(ContactRole(contact_id=contact.id, account_id=account.id, kind=kind))
+    return contact
+
+
+def make_user(role: str | Role = Role.AGENT, **overrides) -> User:
+    number = next(_sequence)
+    role = Role(role)
+    values = {
+        "email": f"{role.value}{number}@casework.example",
+        "name": f"{role.value.title()} {number}",
+        "password_hash": _PASSWORD_HASH,
+        "role": role,
+        "max_tier": 3 if role in (Role.SUPERVISOR, Role.ADMIN) else 1,
+    }
+    values.update(overrides)
+    if role is Role.CUSTOMER and "contact" not in values:
+        account = values.pop("account", None) or make_account()
+        values["contact"] = make_contact(
+            account, email=values["email"], name=values["name"], roles=values.pop("contact_roles", ())
+        )
+    values.pop("account", None)
+    values.pop("contact_roles", None)
+    user = User(**values)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_account_admin(account: Account | None = None, **overrides) -> User:
+    """A customer whose contact may see every case of their account."""
+    return make_user(
+        Role.CUSTOMER,
+        account=account or make_account(),
+        contact_roles=(ContactRoleKind.REQUESTER, ContactRoleKind.ACCOUNT_ADMIN),
+        **overrides,
+    )
+
+
+def make_queue(tier: int = 1, **overrides) -> Queue:
+    queue = Queue(**{"name": f"Queue {next(_sequence)}", "tier": tier, **overrides})
+    db.session.add(queue)
+    db.session.flush()
+    return queue
+
+
+def make_case(requester: Contact | None = None, *, queue: Queue | None = None, **overrides) -> Case:
+    requester = requester or make_contact(make_account())
+    queue = queue or make_queue()
+    case = Case(
+        **{
+            "subject": f"Case subject {next(_sequence)}",
+            "description": "Something does not work.",
+            "requester": requester,
+            "account": requester.account,
+            "queue": queue,
+            "tier": queue.tier,
+            **overrides,
+        }
+    )
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def add_event(case: Case, kind: EventKind = EventKind.PUBLIC_REPLY, body: str = "A reply", **overrides) -> CaseEvent:
+    event = CaseEvent(case=case, kind=kind, body=body, **overrides)
+    db.session.add(event)
+    db.session.flush()
+    return event
