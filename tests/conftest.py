@@ -36,6 +36,15 @@ class CsrfClient(FlaskClient):
         assert match, "no CSRF token on the page"
         return match.group(1) or match.group(2)
 
+    def open(self, *args, **kwargs):
+        # What the test set up is committed first, as it would be before a real browser
+        # came along; then each request gets its own app context (its own `g` and database
+        # session), as in production, and the test's session sees the request's changes.
+        _db.session.commit()
+        _db.session.expire_all()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
     def post(self, *args, csrf: bool = True, **kwargs):
         if csrf:
             data = kwargs.setdefault("data", {})

@@ -23,6 +23,11 @@ from portal.services import accounts
 bp = Blueprint("auth", __name__)
 
 
+def _me():
+    """The signed-in User itself (services take models, not the request-bound proxy)."""
+    return current_user._get_current_object()
+
+
 def _sign_in(user, remember: bool) -> None:
     """Start a fresh server-side session; nothing from before sign-in survives (no fixation)."""
     language = session.get("language")
@@ -43,7 +48,11 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data, ip_address=client_ip())
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data, ip_address=client_ip())
+        except accounts.TooManyAttempts:
+            db.session.commit()  # keep the audit row of the refused attempt
+            raise
         if user is None:
             db.session.commit()  # keep the failed attempt for throttling
             form.password.errors.append(_("Wrong email or password."))
@@ -58,7 +67,7 @@ def login():
 @login_required
 def logout():
     """End this session for real: its cookie and remember cookie are refused afterwards."""
-    accounts.end_session(current_user.current_session_token, by=current_user, ip_address=client_ip())
+    accounts.end_session(current_user.current_session_token, by=_me(), ip_address=client_ip())
     db.session.commit()
     language = session.get("language")
     logout_user()
@@ -132,7 +141,7 @@ def profile():
     password_form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
         accounts.update_profile(
-            current_user,
+            _me(),
             name=form.name.data,
             language=form.language.data,
             timezone=form.timezone.data.strip(),
@@ -152,9 +161,9 @@ def change_password():
     form = ProfileForm(obj=current_user, formdata=None)
     password_form = ChangePasswordForm(prefix="pw")
     if password_form.validate_on_submit():
-        if accounts.verify_password(current_user, password_form.current_password.data):
+        if accounts.verify_password(_me(), password_form.current_password.data):
             accounts.set_password(
-                current_user,
+                _me(),
                 password_form.password.data,
                 keep_token=current_user.current_session_token,
                 ip_address=client_ip(),
@@ -173,6 +182,6 @@ def set_language():
     if form.validate_on_submit() and form.language.data in LANGUAGES:
         session["language"] = form.language.data
         if current_user.is_authenticated:
-            accounts.set_language(current_user, form.language.data)
+            accounts.set_language(_me(), form.language.data)
             db.session.commit()
     return redirect(safe_next(form.next.data, url_for("home.index")))

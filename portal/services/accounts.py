@@ -23,7 +23,7 @@ from portal.models import (
 )
 from portal.models._base import utcnow
 from portal.services import audit, mail
-from portal.services.errors import DomainError, TooManyAttempts
+from portal.services.errors import DomainError, TooManyAttempts  # noqa: F401 - raised to views
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128

@@ -23,7 +23,7 @@ def record(
     event = AuditEvent(
         action=action,
         actor_id=by.id if by is not None else None,
-        subject_type=type(subject).__tablename__ if subject is not None else None,
+        subject_type=subject.__tablename__ if subject is not None else None,
         subject_id=getattr(subject, "id", None),
         ip_address=ip_address,
         outcome=outcome,
