@@ -23,7 +23,9 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 
 
 def _begin_sqlite(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock at the start, so a transaction that reads and then writes
+    # waits its turn (busy_timeout) instead of failing with "database is locked".
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def init_database(app: Flask) -> None:

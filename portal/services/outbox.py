@@ -57,52 +57,64 @@ def _deliverable(now: datetime):
     )
 
 
-def _claim(message_id: int) -> bool:
-    """Take one message for delivery; False if another process holds or finished it."""
+def _claim(message_id: int) -> tuple[str, dict, int] | None:
+    """Take one message for delivery; None if another process holds or finished it.
+
+    The conditional UPDATE is the first statement of its transaction, so two drains can
+    never both win, on SQLite or PostgreSQL.
+    """
     now = utcnow()
     result = db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _deliverable(now))
-        .values(
-            status=OutboxStatus.DELIVERING,
-            locked_until=now + LEASE,
-            attempts=OutboxMessage.attempts + 1,
+        .values(status=OutboxStatus.DELIVERING, locked_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return None
+    claimed = db.session.execute(
+        sa.select(OutboxMessage.kind, OutboxMessage.payload, OutboxMessage.attempts).where(
+            OutboxMessage.id == message_id
         )
+    ).one()
+    db.session.commit()
+    return claimed.kind, dict(claimed.payload or {}), claimed.attempts
+
+
+def _finish(message_id: int, **values) -> None:
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(locked_until=None, **values)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount == 1
 
 
 def _deliver_one(message_id: int) -> bool:
-    if not _claim(message_id):
+    claimed = _claim(message_id)
+    if claimed is None:
         return False
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    kind, payload, attempts = message.kind, dict(message.payload), message.attempts
+    kind, payload, attempts = claimed
     try:
         function = HANDLERS.get(kind)
         if function is None:
             raise LookupError(f"no outbox handler registered for kind {kind!r}")
         function(payload)
+        db.session.commit()  # whatever the handler wrote; also ends its reads
     except Exception as exc:  # noqa: BLE001 - any handler failure is retried, never raised
         db.session.rollback()
-        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        message.locked_until = None
+        error = f"{type(exc).__name__}: {exc}"[:2000]
         if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            message.status = OutboxStatus.DEAD
-            log.error("outbox message %s (%s) parked after %s attempts: %s", message_id, kind, attempts, exc)
+            _finish(message_id, status=OutboxStatus.DEAD, last_error=error)
+            log.error("outbox message %s (%s) parked after %s attempts: %s", message_id, kind, attempts, error)
         else:
-            message.status = OutboxStatus.PENDING
-            message.not_before = utcnow() + backoff(attempts)
-            log.warning("outbox message %s (%s) failed, attempt %s: %s", message_id, kind, attempts, exc)
-        db.session.commit()
+            not_before = utcnow() + backoff(attempts)
+            _finish(message_id, status=OutboxStatus.PENDING, not_before=not_before, last_error=error)
+            log.warning("outbox message %s (%s) failed, attempt %s: %s", message_id, kind, attempts, error)
         return False
-    message.status = OutboxStatus.DELIVERED
-    message.delivered_at = utcnow()
-    message.locked_until = None
-    message.last_error = None
-    db.session.commit()
+    _finish(message_id, status=OutboxStatus.DELIVERED, delivered_at=utcnow(), last_error=None)
     return True
 
 

@@ -1,0 +1,146 @@
+"""The outbox: delivery after commit, crash recovery, retries with backoff, no double delivery."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from freezegun import freeze_time
+
+from portal.models import OutboxMessage, OutboxStatus
+from portal.models._base import utcnow
+from portal.services import outbox
+
+
+@pytest.fixture
+def recorder():
+    """A handler for kind `test` that records payloads, and can be told to fail."""
+    calls = []
+    state = {"fail": False}
+
+    def handle(payload):
+        if state["fail"]:
+            raise ConnectionError("smtp server unreachable")
+        calls.append(payload["n"])
+
+    outbox.HANDLERS["test"] = handle
+    yield calls, state
+    outbox.HANDLERS.pop("test", None)
+
+
+def status_of(db, message_id):
+    db.session.expire_all()
+    return db.session.get(OutboxMessage, message_id).status
+
+
+def test_message_is_delivered_right_after_the_commit(db, recorder):
+    calls, _ = recorder
+    message = outbox.enqueue("test", {"n": 1})
+    db.session.commit()
+    assert calls == []  # nothing is sent before the commit is known to have happened
+    outbox.deliver_committed()
+    assert calls == [1]
+    assert status_of(db, message.id) == OutboxStatus.DELIVERED
+
+
+def test_rolled_back_messages_are_never_delivered(db, recorder):
+    calls, _ = recorder
+    outbox.enqueue("test", {"n": 1})
+    db.session.flush()
+    db.session.rollback()
+    outbox.deliver_committed()
+    assert calls == []
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_message_survives_a_crash_between_commit_and_delivery(app, db, recorder):
+    calls, _ = recorder
+    message = outbox.enqueue("test", {"n": 7})
+    db.session.commit()
+    message_id = message.id
+    db.session.info.clear()  # the process died: the in-memory list of what to deliver is gone
+    db.session.remove()
+    result = app.test_cli_runner().invoke(args=["outbox", "drain"])
+    assert result.exit_code == 0, result.output
+    assert "Delivered 1 message" in result.output
+    assert calls == [7]
+    assert status_of(db, message_id) == OutboxStatus.DELIVERED
+
+
+def test_failing_handler_is_retried_with_backoff_then_parked(app, db, recorder):
+    calls, state = recorder
+    state["fail"] = True
+    message = outbox.enqueue("test", {"n": 3})
+    db.session.commit()
+    start = utcnow()
+    with freeze_time(start) as clock:
+        outbox.deliver()
+        db.session.expire_all()
+        row = db.session.get(OutboxMessage, message.id)
+        assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+        assert "smtp server unreachable" in row.last_error
+        assert row.not_before == start + timedelta(seconds=30)
+        assert outbox.deliver() == (0, 0)  # not due yet
+        for attempt in range(2, app.config["OUTBOX_MAX_ATTEMPTS"] + 1):
+            clock.tick(timedelta(hours=1, seconds=1))
+            outbox.deliver()
+        assert status_of(db, message.id) == OutboxStatus.DEAD
+        state["fail"] = False
+        clock.tick(timedelta(days=1))
+        outbox.deliver()
+    assert calls == []  # parked messages stay parked
+
+
+def test_backoff_doubles_and_is_capped():
+    assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert outbox.backoff(30) == timedelta(hours=1)
+
+
+def test_unknown_kind_is_retried_not_raised(db):
+    message = outbox.enqueue("no-such-kind", {})
+    db.session.commit()
+    assert outbox.deliver() == (0, 1)
+    assert status_of(db, message.id) == OutboxStatus.PENDING
+
+
+def test_two_drains_never_deliver_one_message_twice(app, db, recorder):
+    calls, _ = recorder
+    for n in range(40):
+        outbox.enqueue("test", {"n": n})
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def drain():
+        with app.app_context():
+            try:
+                barrier.wait()
+                outbox.deliver()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=drain) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert sorted(calls) == list(range(40))
+    delivered = db.session.scalar(
+        db.select(db.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DELIVERED)
+    )
+    assert delivered == 40
+
+
+def test_delivery_failure_never_fails_the_users_request(app, client, db, recorder):
+    from portal.models import Role
+    from tests import factories
+
+    user = factories.make_user(Role.CUSTOMER)
+    db.session.commit()
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=9, MAIL_TIMEOUT=1)
+    response = client.post("/password/forgot", data={"email": user.email})
+    assert response.status_code == 302
+    row = db.session.scalars(db.select(OutboxMessage)).one()
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1 and row.last_error
