@@ -20,7 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_settings(app.instance_path))
     if config:
         app.config.update(config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from portal import auth, cli, errors, extensions, home, i18n, labels, security

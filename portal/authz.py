@@ -67,7 +67,8 @@ def sees_account_cases(user: User) -> bool:
     if user.role != Role.CUSTOMER or contact is None or contact.account_id is None:
         return False
     return any(
-        role.account_id == contact.account_id and role.kind in ACCOUNT_WIDE_ROLES for role in contact.roles
+        role.account_id == contact.account_id and role.kind in ACCOUNT_WIDE_ROLES
+        for role in contact.roles
     )
 
 
@@ -114,9 +115,10 @@ def case_or_404(user: User, number: str) -> Case:
 
 
 def can_view_case(user: User, case: Case) -> bool:
-    return db.session.scalar(
-        db.select(sa.literal(True)).where(Case.id == case.id, case_filter(user))
-    ) is True
+    return (
+        db.session.scalar(db.select(sa.literal(True)).where(Case.id == case.id, case_filter(user)))
+        is True
+    )
 
 
 def can_work_case(user: User, case: Case) -> bool:
@@ -125,7 +127,19 @@ def can_work_case(user: User, case: Case) -> bool:
 
 
 __all__ = [
-    "admin_required", "can_see_internal_notes", "can_view_case", "can_work_case",
-    "case_filter", "case_or_404", "customer_required", "is_staff", "require", "roles_required",
-    "sees_account_cases", "staff_required", "supervisor_required", "visible_cases", "visible_queues",
+    "admin_required",
+    "can_see_internal_notes",
+    "can_view_case",
+    "can_work_case",
+    "case_filter",
+    "case_or_404",
+    "customer_required",
+    "is_staff",
+    "require",
+    "roles_required",
+    "sees_account_cases",
+    "staff_required",
+    "supervisor_required",
+    "visible_cases",
+    "visible_queues",
 ]

@@ -14,7 +14,9 @@ outbox_cli = AppGroup("outbox", help="Deliver queued side effects (email, indexi
 
 
 @click.command("seed-demo")
-@click.option("--cases", default=None, type=int, help="How many demo cases should exist (default 300).")
+@click.option(
+    "--cases", default=None, type=int, help="How many demo cases should exist (default 300)."
+)
 def seed_demo(cases: int | None) -> None:
     """Create demo accounts, queues, SLA policies, one user per role and multilingual cases."""
     from portal import demo
@@ -34,7 +36,9 @@ def seed_demo(cases: int | None) -> None:
 
 
 @outbox_cli.command("drain")
-@click.option("--limit", default=1000, show_default=True, help="Deliver at most this many messages.")
+@click.option(
+    "--limit", default=1000, show_default=True, help="Deliver at most this many messages."
+)
 def outbox_drain(limit: int) -> None:
     """Deliver every due message that a crashed or busy process left behind."""
     from portal.services import outbox

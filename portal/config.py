@@ -28,14 +28,15 @@ def _int(name: str, default: int) -> int:
 
 
 def _secret_key(instance_path: Path, env: str) -> str:
-    """SECRET_KEY from the environment; in development, generated once and kept in the instance folder."""
+    """SECRET_KEY from the environment; in development, generated once into the instance folder."""
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
     if env == "production":
         raise ConfigError(
             "SECRET_KEY is not set. In production Casework refuses to start without it: "
-            'set SECRET_KEY to a long random value (python -c "import secrets; print(secrets.token_hex(32))").'
+            "set SECRET_KEY to a long random value, for example the output of "
+            '`python -c "import secrets; print(secrets.token_hex(32))"`.'
         )
     key_file = instance_path / "secret_key"
     if key_file.exists():

@@ -32,7 +32,9 @@ def init_database(app: Flask) -> None:
     """Bind Flask-SQLAlchemy and install the SQLite pragmas on every new connection."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://") :]
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "postgresql+psycopg://" + uri[len("postgresql://") :]
+        )
     if uri.startswith("sqlite"):
         from pathlib import Path
 

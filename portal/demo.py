@@ -42,7 +42,13 @@ STAFF = [
     ("agent@example.com", "Sam Agent", Role.AGENT, 1, ["Front line", "Billing"]),
     ("specialist@example.com", "Sara Specialist", Role.AGENT, 2, ["Front line", "Specialists"]),
     ("expert@example.com", "Ehsan Expert", Role.AGENT, 3, ["Specialists", "Experts"]),
-    ("supervisor@example.com", "Susan Supervisor", Role.SUPERVISOR, 3, ["Front line", "Billing", "Specialists", "Experts"]),
+    (
+        "supervisor@example.com",
+        "Susan Supervisor",
+        Role.SUPERVISOR,
+        3,
+        ["Front line", "Billing", "Specialists", "Experts"],
+    ),
     ("admin@example.com", "Ada Admin", Role.ADMIN, 3, []),
 ]
 # (email, name, account name, account-wide role or None)
@@ -51,18 +57,43 @@ CUSTOMERS = [
     ("colleague@example.com", "Carla Colleague", "Acme Corporation", None),
     ("other@example.org", "Olga Other", "Globex Ltd", None),
 ]
-QUEUES = [("Front line", 1, True), ("Billing", 1, False), ("Specialists", 2, False), ("Experts", 3, False)]
+QUEUES = [
+    ("Front line", 1, True),
+    ("Billing", 1, False),
+    ("Specialists", 2, False),
+    ("Experts", 3, False),
+]
 # entitlement -> priority -> (first response, resolution) in business minutes
 SLA_TARGETS = {
-    "basic": {"low": (1440, 7200), "normal": (960, 4800), "high": (480, 2400), "urgent": (240, 960)},
-    "standard": {"low": (960, 4800), "normal": (480, 2400), "high": (240, 1440), "urgent": (60, 480)},
+    "basic": {
+        "low": (1440, 7200),
+        "normal": (960, 4800),
+        "high": (480, 2400),
+        "urgent": (240, 960),
+    },
+    "standard": {
+        "low": (960, 4800),
+        "normal": (480, 2400),
+        "high": (240, 1440),
+        "urgent": (60, 480),
+    },
     "premium": {"low": (480, 2400), "normal": (240, 1440), "high": (60, 480), "urgent": (30, 240)},
 }
 STATUS_WEIGHTS = {
-    CaseStatus.NEW: 10, CaseStatus.OPEN: 25, CaseStatus.PENDING: 12, CaseStatus.RESOLVED: 28, CaseStatus.CLOSED: 25,
+    CaseStatus.NEW: 10,
+    CaseStatus.OPEN: 25,
+    CaseStatus.PENDING: 12,
+    CaseStatus.RESOLVED: 28,
+    CaseStatus.CLOSED: 25,
 }
 PRIORITY_WEIGHTS = {Priority.LOW: 20, Priority.NORMAL: 50, Priority.HIGH: 22, Priority.URGENT: 8}
-CHANNEL_WEIGHTS = {Channel.WEB: 50, Channel.EMAIL: 30, Channel.PHONE: 12, Channel.CHAT: 6, Channel.SOCIAL: 2}
+CHANNEL_WEIGHTS = {
+    Channel.WEB: 50,
+    Channel.EMAIL: 30,
+    Channel.PHONE: 12,
+    Channel.CHAT: 6,
+    Channel.SOCIAL: 2,
+}
 
 
 def _get_or_create(model, defaults: dict | None = None, **keys):
@@ -85,7 +116,11 @@ def seed_reference_data(password: str) -> dict:
         accounts[spec["name"]] = _get_or_create(
             Account,
             name=spec["name"],
-            defaults={"email_domain": spec["domain"], "is_domain_verified": True, "entitlement": spec["entitlement"]},
+            defaults={
+                "email_domain": spec["domain"],
+                "is_domain_verified": True,
+                "entitlement": spec["entitlement"],
+            },
         )
     queues = {
         name: _get_or_create(Queue, name=name, defaults={"tier": tier, "is_default": default})
@@ -94,12 +129,22 @@ def seed_reference_data(password: str) -> dict:
     calendar = _get_or_create(
         BusinessCalendar,
         name="Standard hours",
-        defaults={"timezone": "UTC", "weekdays": "12345", "opens_at": time(8, 0), "closes_at": time(18, 0)},
+        defaults={
+            "timezone": "UTC",
+            "weekdays": "12345",
+            "opens_at": time(8, 0),
+            "closes_at": time(18, 0),
+        },
     )
     _get_or_create(
         BusinessCalendar,
         name="Tehran office",
-        defaults={"timezone": "Asia/Tehran", "weekdays": "67123", "opens_at": time(8, 0), "closes_at": time(17, 0)},
+        defaults={
+            "timezone": "Asia/Tehran",
+            "weekdays": "67123",
+            "opens_at": time(8, 0),
+            "closes_at": time(17, 0),
+        },
     )
     for entitlement, targets in SLA_TARGETS.items():
         for priority, (first, resolution) in targets.items():
@@ -107,16 +152,26 @@ def seed_reference_data(password: str) -> dict:
                 SLAPolicy,
                 entitlement=entitlement,
                 priority=Priority(priority),
-                defaults={"first_response_minutes": first, "resolution_minutes": resolution, "calendar": calendar},
+                defaults={
+                    "first_response_minutes": first,
+                    "resolution_minutes": resolution,
+                    "calendar": calendar,
+                },
             )
-    _get_or_create(RoutingRule, category="billing", defaults={"position": 10, "queue": queues["Billing"]})
-    _get_or_create(RoutingRule, category=None, defaults={"position": 1000, "queue": queues["Front line"]})
+    _get_or_create(
+        RoutingRule, category="billing", defaults={"position": 10, "queue": queues["Billing"]}
+    )
+    _get_or_create(
+        RoutingRule, category=None, defaults={"position": 1000, "queue": queues["Front line"]}
+    )
 
     password_hash = generate_password_hash(password)
     staff = {}
     for email, name, role, tier, queue_names in STAFF:
         user = _get_or_create(
-            User, email=email, defaults={"name": name, "role": role, "max_tier": tier, "password_hash": password_hash}
+            User,
+            email=email,
+            defaults={"name": name, "role": role, "max_tier": tier, "password_hash": password_hash},
         )
         for queue_name in queue_names:
             if queues[queue_name] not in user.queues:
@@ -126,14 +181,21 @@ def seed_reference_data(password: str) -> dict:
     customers = {}
     for email, name, account_name, account_role in CUSTOMERS:
         account = accounts[account_name]
-        contact = _get_or_create(Contact, email=email, defaults={"name": name, "account": account, "language": "en"})
+        contact = _get_or_create(
+            Contact, email=email, defaults={"name": name, "account": account, "language": "en"}
+        )
         kinds = {ContactRoleKind.REQUESTER} | ({account_role} if account_role else set())
         for kind in kinds:
             _get_or_create(ContactRole, contact_id=contact.id, account_id=account.id, kind=kind)
         customers[email] = _get_or_create(
             User,
             email=email,
-            defaults={"name": name, "role": Role.CUSTOMER, "contact": contact, "password_hash": password_hash},
+            defaults={
+                "name": name,
+                "role": Role.CUSTOMER,
+                "contact": contact,
+                "password_hash": password_hash,
+            },
         )
     return {"accounts": accounts, "queues": queues, "staff": staff, "customers": customers}
 
@@ -146,9 +208,15 @@ def _contacts_by_language(accounts: dict, rng: random.Random) -> dict[str, list[
         language = spec["language"]
         for index, name in enumerate(rng.sample(CONTACT_NAMES[language], 3)):
             email = f"contact{index + 1}@{spec['domain']}"
-            contact = _get_or_create(Contact, email=email, defaults={"name": name, "account": account, "language": language})
+            contact = _get_or_create(
+                Contact,
+                email=email,
+                defaults={"name": name, "account": account, "language": language},
+            )
             by_language[language].append(contact)
-    by_language["en"].extend(db.session.scalars(db.select(Contact).where(Contact.email.in_([c[0] for c in CUSTOMERS]))))
+    by_language["en"].extend(
+        db.session.scalars(db.select(Contact).where(Contact.email.in_([c[0] for c in CUSTOMERS])))
+    )
     return by_language
 
 
@@ -160,9 +228,13 @@ def _make_case(rng, scenario, contact, reference, created_at) -> Case:
         queue = reference["queues"]["Specialists"]
     elif rng.random() < 0.08:
         queue = reference["queues"]["Experts"]
-    agents = [u for u in reference["staff"].values() if u.role is Role.AGENT and u.max_tier >= queue.tier]
+    agents = [
+        u for u in reference["staff"].values() if u.role is Role.AGENT and u.max_tier >= queue.tier
+    ]
     assignee = None if status is CaseStatus.NEW else rng.choice(agents)
-    first, resolution = SLA_TARGETS[contact.account.entitlement if contact.account else "standard"][priority.value]
+    first, resolution = SLA_TARGETS[contact.account.entitlement if contact.account else "standard"][
+        priority.value
+    ]
     case = Case(
         subject=scenario["subject"],
         description=scenario["description"],
@@ -183,7 +255,11 @@ def _make_case(rng, scenario, contact, reference, created_at) -> Case:
     )
     moment = created_at
     if status is not CaseStatus.NEW:
-        replies = scenario["replies"] if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) else scenario["replies"][:2]
+        replies = (
+            scenario["replies"]
+            if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+            else scenario["replies"][:2]
+        )
         for reply in replies:
             moment += timedelta(minutes=rng.randint(20, 1800))
             by_agent = reply["author"] == "agent"
@@ -199,9 +275,23 @@ def _make_case(rng, scenario, contact, reference, created_at) -> Case:
             if by_agent and case.first_responded_at is None:
                 case.first_responded_at = moment
         moment += timedelta(minutes=rng.randint(5, 120))
-        case.events.append(CaseEvent(kind=EventKind.INTERNAL_NOTE, body=scenario["note"], author=assignee, created_at=moment))
         case.events.append(
-            CaseEvent(kind=EventKind.FIELD_CHANGE, field="status", old_value="new", new_value=status.value, author=assignee, created_at=moment)
+            CaseEvent(
+                kind=EventKind.INTERNAL_NOTE,
+                body=scenario["note"],
+                author=assignee,
+                created_at=moment,
+            )
+        )
+        case.events.append(
+            CaseEvent(
+                kind=EventKind.FIELD_CHANGE,
+                field="status",
+                old_value="new",
+                new_value=status.value,
+                author=assignee,
+                created_at=moment,
+            )
         )
     if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         case.resolved_at = moment
@@ -211,7 +301,9 @@ def _make_case(rng, scenario, contact, reference, created_at) -> Case:
     return case
 
 
-def seed_cases(reference: dict, *, count: int, progress: Callable[[int], None], seed: int = 2026) -> int:
+def seed_cases(
+    reference: dict, *, count: int, progress: Callable[[int], None], seed: int = 2026
+) -> int:
     """Add cases until `count` exist; returns how many were added."""
     existing = db.session.scalar(db.select(db.func.count()).select_from(Case))
     missing = max(0, count - existing)

@@ -15,35 +15,51 @@ from portal.services.errors import DomainError, TooManyAttempts
 log = logging.getLogger("casework.errors")
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Check the form and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Check the form and try again."),
+    ),
     403: (_l("Not allowed"), _l("You do not have permission to do this.")),
     404: (_l("Not found"), _l("There is nothing here, or you may not see it.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
-    409: (_l("Changed meanwhile"), _l("Someone else changed this in the meantime. Reload and try again.")),
+    409: (
+        _l("Changed meanwhile"),
+        _l("Someone else changed this in the meantime. Reload and try again."),
+    ),
     413: (_l("Too large"), _l("What you sent is larger than we accept.")),
     429: (_l("Too many requests"), _l("Too many attempts. Wait a little and try again.")),
-    500: (_l("Something went wrong"), _l("We could not finish this. Nothing was saved; please try again.")),
-    503: (_l("Temporarily unavailable"), _l("The service is busy or down for a moment. Please try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("We could not finish this. Nothing was saved; please try again."),
+    ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The service is busy or down for a moment. Please try again."),
+    ),
 }
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
     if wants_json():
-        return jsonify(error={"status": status, "title": str(title), "message": detail or str(message)}), status
-    return render_template("errors/error.html", status=status, title=title, message=detail or message), status
+        return jsonify(
+            error={"status": status, "title": str(title), "message": detail or str(message)}
+        ), status
+    return render_template(
+        "errors/error.html", status=status, title=title, message=detail or message
+    ), status
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, str(_l("The form expired or was sent from another page. Reload it and try again.")))
+        return render_error(
+            400, str(_l("The form expired or was sent from another page. Reload it and try again."))
+        )
 
     @app.errorhandler(TooManyAttempts)
     def throttled(error):
@@ -63,7 +79,9 @@ def init_app(app: Flask) -> None:
         if error.code == 429:
             response = app.make_response(response)
             response.headers.update(error.get_headers())
-            response.headers["Content-Type"] = "application/json" if wants_json() else "text/html; charset=utf-8"
+            response.headers["Content-Type"] = (
+                "application/json" if wants_json() else "text/html; charset=utf-8"
+            )
         return response
 
     @app.errorhandler(Exception)

@@ -17,7 +17,9 @@ from portal import create_app
 from portal.extensions import db as _db
 from tests import factories
 
-CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+CSRF_PATTERN = re.compile(
+    r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
+)
 
 
 def database_url(tmp_path_factory) -> str:
@@ -94,7 +96,11 @@ def _empty_tables() -> None:
 @pytest.fixture
 def app(_schema, test_settings, tmp_path):
     """A fresh application over empty tables."""
-    settings = {**test_settings, "UPLOAD_DIR": str(tmp_path / "uploads"), "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    settings = {
+        **test_settings,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+    }
     application = create_app(settings)
     application.test_client_class = CsrfClient
     with application.app_context():
@@ -120,12 +126,20 @@ def login_as(app, client):
     """Sign the client in as a user (or a new user of a role); returns the user."""
 
     def sign_in(user_or_role, *, remember: bool = False, test_client=None):
-        user = user_or_role if not isinstance(user_or_role, str) else factories.make_user(role=user_or_role)
+        user = (
+            user_or_role
+            if not isinstance(user_or_role, str)
+            else factories.make_user(role=user_or_role)
+        )
         _db.session.commit()
         target = test_client or client
         response = target.post(
             "/login",
-            data={"email": user.email, "password": factories.PASSWORD, "remember": "y" if remember else ""},
+            data={
+                "email": user.email,
+                "password": factories.PASSWORD,
+                "remember": "y" if remember else "",
+            },
         )
         assert response.status_code == 302, response.get_data(as_text=True)
         return user

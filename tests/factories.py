@@ -27,7 +27,11 @@ _sequence = itertools.count(1)
 
 def make_account(**overrides) -> Account:
     number = next(_sequence)
-    values = {"name": f"Account {number}", "email_domain": f"account{number}.example", "is_domain_verified": True}
+    values = {
+        "name": f"Account {number}",
+        "email_domain": f"account{number}.example",
+        "is_domain_verified": True,
+    }
     account = Account(**{**values, **overrides})
     db.session.add(account)
     db.session.flush()
@@ -37,7 +41,14 @@ def make_account(**overrides) -> Account:
 def make_contact(account: Account | None = None, *, roles=(), **overrides) -> Contact:
     number = next(_sequence)
     domain = account.email_domain if account else "nowhere.example"
-    contact = Contact(**{"name": f"Contact {number}", "email": f"contact{number}@{domain}", "account": account, **overrides})
+    contact = Contact(
+        **{
+            "name": f"Contact {number}",
+            "email": f"contact{number}@{domain}",
+            "account": account,
+            **overrides,
+        }
+    )
     db.session.add(contact)
     db.session.flush()
     for kind in roles:
@@ -59,7 +70,10 @@ def make_user(role: str | Role = Role.AGENT, **overrides) -> User:
     if role is Role.CUSTOMER and "contact" not in values:
         account = values.pop("account", None) or make_account()
         values["contact"] = make_contact(
-            account, email=values["email"], name=values["name"], roles=values.pop("contact_roles", ())
+            account,
+            email=values["email"],
+            name=values["name"],
+            roles=values.pop("contact_roles", ()),
         )
     values.pop("account", None)
     values.pop("contact_roles", None)
@@ -105,7 +119,9 @@ def make_case(requester: Contact | None = None, *, queue: Queue | None = None, *
     return case
 
 
-def add_event(case: Case, kind: EventKind = EventKind.PUBLIC_REPLY, body: str = "A reply", **overrides) -> CaseEvent:
+def add_event(
+    case: Case, kind: EventKind = EventKind.PUBLIC_REPLY, body: str = "A reply", **overrides
+) -> CaseEvent:
     event = CaseEvent(case=case, kind=kind, body=body, **overrides)
     db.session.add(event)
     db.session.flush()

@@ -21,7 +21,9 @@ class _Collector:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
         return "250 OK"
 
 

@@ -20,7 +20,8 @@ def html_tag(response) -> str:
 
 
 @pytest.mark.parametrize(
-    "language, direction, sign_in", [("en", "ltr", "Sign in"), ("fa", "rtl", "ورود"), ("ar", "rtl", "تسجيل الدخول")]
+    "language, direction, sign_in",
+    [("en", "ltr", "Sign in"), ("fa", "rtl", "ورود"), ("ar", "rtl", "تسجيل الدخول")],
 )
 def test_login_page_in_each_language(client, language, direction, sign_in):
     client.post("/language", data={"language": language, "next": "/login"})
@@ -38,7 +39,9 @@ def test_browser_language_is_used_before_any_choice(client):
 
 def test_persian_home_shows_jalali_dates_with_persian_digits(client, login_as, db):
     agent = login_as(Role.AGENT)
-    factories.make_case(subject="چاپگر کار نمی‌کند", updated_at=datetime(2026, 3, 21, 9, 30, tzinfo=UTC))
+    factories.make_case(
+        subject="چاپگر کار نمی‌کند", updated_at=datetime(2026, 3, 21, 9, 30, tzinfo=UTC)
+    )
     db.session.get(type(agent), agent.id).language = "fa"
     db.session.commit()
     page = client.get("/").get_data(as_text=True)
@@ -87,7 +90,9 @@ def test_catalogue_translates_every_message_with_its_placeholders(language):
         catalogue = read_po(handle)
     with open(CATALOGUES / "messages.pot", "rb") as handle:
         template = read_po(handle)
-    missing = [m.id for m in template if m.id and (m.id not in catalogue or not catalogue[m.id].string)]
+    missing = [
+        m.id for m in template if m.id and (m.id not in catalogue or not catalogue[m.id].string)
+    ]
     assert missing == []
     for message in catalogue:
         if message.id:
@@ -101,7 +106,11 @@ def test_catalogue_template_is_up_to_date(tmp_path):
     from babel.messages.extract import extract_from_dir
 
     root = Path(__file__).resolve().parents[1]
-    method_map = [("portal/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+    method_map = [
+        ("portal/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
+    ]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
     found = {
         message if isinstance(message, str) else message[0]

@@ -23,14 +23,18 @@ def language_choices():
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
     remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
 
 
 class RegisterForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), new_password_rules])
     confirm = PasswordField(
         _l("Repeat the password"),
@@ -40,7 +44,9 @@ class RegisterForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
 
 
 class ResetPasswordForm(FlaskForm):
@@ -63,7 +69,9 @@ class ProfileForm(FlaskForm):
 
     def validate_timezone(self, field) -> None:
         if not is_valid_timezone(field.data):
-            raise ValidationError(_l("Unknown time zone; use a name such as Asia/Tehran or Europe/London."))
+            raise ValidationError(
+                _l("Unknown time zone; use a name such as Asia/Tehran or Europe/London.")
+            )
 
 
 class LanguageForm(FlaskForm):

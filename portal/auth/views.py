@@ -35,7 +35,10 @@ def _sign_in(user, remember: bool) -> None:
     if language:
         session["language"] = language
     accounts.start_session(
-        user, remember=remember, ip_address=client_ip(), user_agent=request.headers.get("User-Agent")
+        user,
+        remember=remember,
+        ip_address=client_ip(),
+        user_agent=request.headers.get("User-Agent"),
     )
     login_user(user, remember=remember)
 
@@ -49,7 +52,9 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data, ip_address=client_ip())
+            user = accounts.authenticate(
+                form.email.data, form.password.data, ip_address=client_ip()
+            )
         except accounts.TooManyAttempts:
             db.session.commit()  # keep the audit row of the refused attempt
             raise
@@ -95,7 +100,9 @@ def register():
                 ip_address=client_ip(),
             )
         except accounts.EmailTaken:
-            form.email.errors.append(_("This email is already registered. Sign in or reset your password."))
+            form.email.errors.append(
+                _("This email is already registered. Sign in or reset your password.")
+            )
         else:
             _sign_in(user, remember=False)
             db.session.commit()
@@ -112,7 +119,13 @@ def forgot_password():
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data, ip_address=client_ip())
         db.session.commit()
-        flash(_("If that address belongs to an account, a reset link is on its way. It works once, for one hour."), "info")
+        flash(
+            _(
+                "If that address belongs to an account, a reset link is on its way. "
+                "It works once, for one hour."
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
 

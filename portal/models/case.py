@@ -56,7 +56,9 @@ class Case(db.Model):
     category: Mapped[str | None] = mapped_column(sa.String(60))
     product: Mapped[str | None] = mapped_column(sa.String(60))
     language: Mapped[str | None] = mapped_column(sa.String(8))
-    account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"))
+    account_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="SET NULL")
+    )
     requester_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("contacts.id", ondelete="SET NULL")
     )
@@ -94,7 +96,7 @@ class Case(db.Model):
 
     @staticmethod
     def id_from_number(number: str) -> int | None:
-        """Parse `CS-000123`, `cs-123` or `123` (Persian or Arabic-Indic digits too); None if not a number."""
+        """Parse `CS-000123`, `cs-123` or `123`, in any digits; None if it is not a number."""
         text = number.strip().upper().translate(_DIGITS)
         if text.startswith(CASE_NUMBER_PREFIX):
             text = text[len(CASE_NUMBER_PREFIX) :]
@@ -136,14 +138,12 @@ class CaseEvent(db.Model):
 
 
 class Attachment(db.Model):
-    """A file under the upload folder, stored by a random name, served through an authorized view."""
+    """A file in the upload folder under a random name, served only through an authorized view."""
 
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("case_events.id", ondelete="SET NULL"), index=True
     )
@@ -177,7 +177,7 @@ class CaseLink(db.Model):
 
 
 class RoutingRule(db.Model):
-    """Where a new case goes: the first matching rule by position wins; empty fields match anything."""
+    """Where a new case goes: the first matching rule by position wins; empty fields match all."""
 
     __tablename__ = "routing_rules"
 

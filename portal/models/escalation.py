@@ -22,12 +22,18 @@ class Escalation(db.Model):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     from_tier: Mapped[int] = mapped_column(sa.SmallInteger)
     to_tier: Mapped[int] = mapped_column(sa.SmallInteger)
-    from_queue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("queues.id", ondelete="SET NULL"))
+    from_queue_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("queues.id", ondelete="SET NULL")
+    )
     to_queue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("queues.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(sa.String(200))
     handoff_note: Mapped[str] = mapped_column(sa.Text, default="")
-    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    requested_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    handled_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     state: Mapped[EscalationState] = mapped_column(default=EscalationState.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -29,9 +29,15 @@ class Feedback(db.Model):
     detail: Mapped[str] = mapped_column(sa.Text, default="")
     sentiment: Mapped[Sentiment | None]
     status: Mapped[FeedbackStatus] = mapped_column(default=FeedbackStatus.NEW)
-    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"), index=True)
-    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
-    account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"), index=True)
+    case_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    account_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
     agent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     queue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("queues.id", ondelete="SET NULL"))
     tier: Mapped[int | None] = mapped_column(sa.SmallInteger)

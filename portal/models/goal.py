@@ -23,12 +23,16 @@ class Goal(db.Model):
     metric: Mapped[str] = mapped_column(sa.String(60))
     owner_kind: Mapped[GoalOwnerKind]
     owner_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    owner_queue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("queues.id", ondelete="CASCADE"))
+    owner_queue_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("queues.id", ondelete="CASCADE")
+    )
     owner_tier: Mapped[int | None] = mapped_column(sa.SmallInteger)
     period_start: Mapped[date] = mapped_column(sa.Date)
     period_end: Mapped[date] = mapped_column(sa.Date)
     target: Mapped[float] = mapped_column(sa.Float)
     direction: Mapped[GoalDirection] = mapped_column(default=GoalDirection.AT_LEAST)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     alerted_thresholds: Mapped[str] = mapped_column(sa.String(60), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

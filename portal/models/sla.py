@@ -65,7 +65,7 @@ class SLAPolicy(db.Model):
 
 
 class SLABreach(db.Model):
-    """A missed target, stored as a fact: which clock, when it was due, by how much it was missed."""
+    """A missed target, stored as a fact: which clock, when it was due, and by how much."""
 
     __tablename__ = "sla_breaches"
     __table_args__ = (sa.UniqueConstraint("case_id", "metric", "due_at", name="uq_sla_breaches"),)

@@ -104,7 +104,9 @@ class LoginAttempt(db.Model):
     """A failed sign-in, kept to throttle guessing per address and client IP."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (sa.Index("ix_login_attempts_email_ip_at", "email", "ip_address", "attempted_at"),)
+    __table_args__ = (
+        sa.Index("ix_login_attempts_email_ip_at", "email", "ip_address", "attempted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254))

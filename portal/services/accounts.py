@@ -23,17 +23,49 @@ from portal.models import (
 )
 from portal.models._base import utcnow
 from portal.services import audit, mail
-from portal.services.errors import DomainError, TooManyAttempts  # noqa: F401 - raised to views
+from portal.services.errors import DomainError, TooManyAttempts
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 SESSION_TOUCH_SECONDS = 60
 # The most common passwords of public breach corpora that meet the length rule.
 COMMON_PASSWORDS = frozenset(
-    """12345678 123456789 1234567890 password password1 password123 qwertyuiop iloveyou
-    11111111 00000000 abc12345 12341234 qwerty123 1q2w3e4r 1qaz2wsx sunshine princess
-    football baseball welcome1 letmein1 passw0rd trustno1 superman starwars computer
-    whatever 87654321 88888888 asdfghjkl zaq12wsx qwertyui q1w2e3r4 123qweasd""".split()
+    [
+        "12345678",
+        "123456789",
+        "1234567890",
+        "password",
+        "password1",
+        "password123",
+        "qwertyuiop",
+        "iloveyou",
+        "11111111",
+        "00000000",
+        "abc12345",
+        "12341234",
+        "qwerty123",
+        "1q2w3e4r",
+        "1qaz2wsx",
+        "sunshine",
+        "princess",
+        "football",
+        "baseball",
+        "welcome1",
+        "letmein1",
+        "passw0rd",
+        "trustno1",
+        "superman",
+        "starwars",
+        "computer",
+        "whatever",
+        "87654321",
+        "88888888",
+        "asdfghjkl",
+        "zaq12wsx",
+        "qwertyui",
+        "q1w2e3r4",
+        "123qweasd",
+    ]
 )
 # Compared against when the address is unknown, so both answers take the same time.
 _DUMMY_HASH = generate_password_hash("casework-no-such-user")
@@ -130,7 +162,9 @@ def authenticate(email: str, password: str, *, ip_address: str) -> User | None:
         audit.record("user.login", by=user, ip_address=ip_address, outcome="failed", email=email)
         return None
     db.session.execute(
-        db.delete(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.ip_address == ip_address)
+        db.delete(LoginAttempt).where(
+            LoginAttempt.email == email, LoginAttempt.ip_address == ip_address
+        )
     )
     audit.record("user.login", by=user, subject=user, ip_address=ip_address)
     return user
@@ -159,10 +193,12 @@ def start_session(user: User, *, remember: bool, ip_address=None, user_agent=Non
 
 
 def load_session(token: str) -> User | None:
-    """The user of a live session, or None if it was revoked, expired, idle too long, or disabled."""
+    """The user of a live session; None if it was revoked, expired or idle, or the user disabled."""
     if not token:
         return None
-    row = db.session.scalar(db.select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    row = db.session.scalar(
+        db.select(UserSession).where(UserSession.token_hash == hash_token(token))
+    )
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
@@ -205,7 +241,9 @@ def revoke_sessions(user: User, *, except_token: str | None = None) -> None:
     )
 
 
-def set_password(user: User, password: str, *, by: User | None = None, keep_token=None, ip_address=None) -> None:
+def set_password(
+    user: User, password: str, *, by: User | None = None, keep_token=None, ip_address=None
+) -> None:
     """Store a new password hash and end the user's other sessions."""
     user.password_hash = generate_password_hash(password)
     user.password_changed_at = utcnow()
@@ -227,12 +265,19 @@ def request_password_reset(email: str, *, ip_address=None) -> None:
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     db.session.add(
         PasswordResetToken(
-            user=user, token_hash=hash_token(token), expires_at=utcnow() + timedelta(minutes=minutes)
+            user=user,
+            token_hash=hash_token(token),
+            expires_at=utcnow() + timedelta(minutes=minutes),
         )
     )
     link = f"{current_app.config['BASE_URL']}/password/reset/{token}"
     mail.send_template(
-        "password_reset", to=user.email, language=user.language, name=user.name, link=link, minutes=minutes
+        "password_reset",
+        to=user.email,
+        language=user.language,
+        name=user.name,
+        link=link,
+        minutes=minutes,
     )
     audit.record("user.password_reset_request", by=user, subject=user, ip_address=ip_address)
 
@@ -243,7 +288,12 @@ def _live_reset_token(token: str) -> PasswordResetToken | None:
     row = db.session.scalar(
         db.select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(token))
     )
-    if row is None or row.used_at is not None or row.expires_at <= utcnow() or not row.user.is_active:
+    if (
+        row is None
+        or row.used_at is not None
+        or row.expires_at <= utcnow()
+        or not row.user.is_active
+    ):
         return None
     return row
 
@@ -269,7 +319,9 @@ def deactivate(user: User, *, by: User, ip_address=None) -> None:
     audit.record("user.deactivate", by=by, subject=user, ip_address=ip_address)
 
 
-def update_profile(user: User, *, name: str, language: str | None, timezone: str, notify_by_email: bool) -> None:
+def update_profile(
+    user: User, *, name: str, language: str | None, timezone: str, notify_by_email: bool
+) -> None:
     user.name = name.strip()
     user.language = language
     user.timezone = timezone

@@ -19,7 +19,7 @@ def record(
     outcome: str = "ok",
     **details,
 ) -> AuditEvent:
-    """Add one audit row and log it as one structured line (values repr-escaped: no log injection)."""
+    """Add one audit row and log it as one line (values repr-escaped: no log injection)."""
     event = AuditEvent(
         action=action,
         actor_id=by.id if by is not None else None,
@@ -32,6 +32,10 @@ def record(
     db.session.add(event)
     log.info(
         "action=%r outcome=%r actor=%r ip=%r details=%r",
-        action, outcome, by.id if by is not None else None, ip_address, details,
+        action,
+        outcome,
+        by.id if by is not None else None,
+        ip_address,
+        details,
     )
     return event

@@ -27,7 +27,7 @@ def _one_line(value: str) -> str:
 
 
 def send_template(template: str, *, to: str, language: str | None, **context) -> None:
-    """Render templates/email/<template>.{subject,txt,html} in the recipient's language and queue it."""
+    """Render email/<template>.{subject.txt,txt,html} in the recipient's language; queue it."""
     language = language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         context.update(language=language, direction=text_direction(language))
@@ -39,7 +39,9 @@ def send_template(template: str, *, to: str, language: str | None, **context) ->
 
 def send(*, to: str, subject: str, text: str, html: str | None = None) -> None:
     """Queue one message; it is sent after the current transaction commits."""
-    outbox.enqueue(EMAIL_KIND, {"to": _one_line(to), "subject": _one_line(subject), "text": text, "html": html})
+    outbox.enqueue(
+        EMAIL_KIND, {"to": _one_line(to), "subject": _one_line(subject), "text": text, "html": html}
+    )
 
 
 def build_message(payload: dict) -> EmailMessage:
@@ -65,15 +67,18 @@ def deliver_email(payload: dict) -> None:
         return
     if config["MAIL_USE_SSL"]:
         smtp = smtplib.SMTP_SSL(
-            config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"],
+            config["MAIL_SERVER"],
+            config["MAIL_PORT"],
+            timeout=config["MAIL_TIMEOUT"],
             context=ssl.create_default_context(),
         )
     else:
-        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        smtp = smtplib.SMTP(
+            config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+        )
     with smtp:
         if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
             smtp.starttls(context=ssl.create_default_context())
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
-

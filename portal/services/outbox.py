@@ -39,7 +39,7 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def enqueue(kind: str, payload: dict, *, not_before: datetime | None = None) -> OutboxMessage:
-    """Add a message to the current transaction; it is delivered only if that transaction commits."""
+    """Add a message to the current transaction; it is delivered only if that commits."""
     message = OutboxMessage(kind=kind, payload=payload, not_before=not_before or utcnow())
     db.session.add(message)
     return message
@@ -67,7 +67,11 @@ def _claim(message_id: int) -> tuple[str, dict, int] | None:
     result = db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _deliverable(now))
-        .values(status=OutboxStatus.DELIVERING, locked_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
+        .values(
+            status=OutboxStatus.DELIVERING,
+            locked_until=now + LEASE,
+            attempts=OutboxMessage.attempts + 1,
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -108,11 +112,21 @@ def _deliver_one(message_id: int) -> bool:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
             _finish(message_id, status=OutboxStatus.DEAD, last_error=error)
-            log.error("outbox message %s (%s) parked after %s attempts: %s", message_id, kind, attempts, error)
+            log.error(
+                "outbox message %s (%s) parked after %s attempts: %s",
+                message_id,
+                kind,
+                attempts,
+                error,
+            )
         else:
             not_before = utcnow() + backoff(attempts)
-            _finish(message_id, status=OutboxStatus.PENDING, not_before=not_before, last_error=error)
-            log.warning("outbox message %s (%s) failed, attempt %s: %s", message_id, kind, attempts, error)
+            _finish(
+                message_id, status=OutboxStatus.PENDING, not_before=not_before, last_error=error
+            )
+            log.warning(
+                "outbox message %s (%s) failed, attempt %s: %s", message_id, kind, attempts, error
+            )
         return False
     _finish(message_id, status=OutboxStatus.DELIVERED, delivered_at=utcnow(), last_error=None)
     return True
@@ -146,7 +160,7 @@ def deliver_committed() -> None:
         return
     try:
         deliver(ids)
-    except Exception:  # noqa: BLE001 - the user's change is committed; the drain retries later
+    except Exception:
         db.session.rollback()
         log.exception("outbox delivery after commit failed; `flask outbox drain` will retry")
 

@@ -11,10 +11,15 @@ from portal.models import Case, CaseStatus, User
 
 
 def recent_cases(user: User, *, limit: int = 20) -> list[Case]:
-    """The reader's most recently updated cases, with requester, account and assignee in one query."""
+    """The reader's most recently updated cases, with their related rows, in one query."""
     query = (
         authz.visible_cases(user)
-        .options(joinedload(Case.requester), joinedload(Case.account), joinedload(Case.assignee), joinedload(Case.queue))
+        .options(
+            joinedload(Case.requester),
+            joinedload(Case.account),
+            joinedload(Case.assignee),
+            joinedload(Case.queue),
+        )
         .order_by(Case.updated_at.desc(), Case.id.desc())
         .limit(limit)
     )

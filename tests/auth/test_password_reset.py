@@ -37,10 +37,14 @@ def test_reset_link_arrives_by_smtp_and_works_once(client, db, smtp):
     body = message.get_body(("plain",)).get_content()
     assert "Reza Customer" in body
     path = LINK.search(body).group(1)
-    response = client.post(path, data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"})
+    response = client.post(
+        path, data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"}
+    )
     assert response.status_code == 302
     assert accounts.verify_password(db.session.get(type(user), user.id), "a fresh passphrase")
-    again = client.post(path, data={"password": "another passphrase", "confirm": "another passphrase"})
+    again = client.post(
+        path, data={"password": "another passphrase", "confirm": "another passphrase"}
+    )
     assert again.status_code == 302 and "/password/forgot" in again.headers["Location"]
     db.session.expire_all()
     assert accounts.verify_password(db.session.get(type(user), user.id), "a fresh passphrase")
@@ -51,7 +55,10 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, db, smtp):
     db.session.commit()
     known = ask_reset(client, user.email)
     unknown = ask_reset(client, "nobody@nowhere.example")
-    assert (known.status_code, known.headers["Location"]) == (unknown.status_code, unknown.headers["Location"])
+    assert (known.status_code, known.headers["Location"]) == (
+        unknown.status_code,
+        unknown.headers["Location"],
+    )
     assert len(smtp.wait_for(1)) == 1
     assert client.get("/login").get_data(as_text=True).count("a reset link is on its way") >= 1
 
@@ -60,7 +67,11 @@ def test_token_is_stored_hashed_and_carries_enough_entropy(client, db, smtp):
     user = factories.make_user(Role.CUSTOMER)
     db.session.commit()
     ask_reset(client, user.email)
-    token = LINK.search(smtp.wait_for(1)[0].get_body(("plain",)).get_content()).group(1).rsplit("/", 1)[1]
+    token = (
+        LINK.search(smtp.wait_for(1)[0].get_body(("plain",)).get_content())
+        .group(1)
+        .rsplit("/", 1)[1]
+    )
     row = db.session.scalars(db.select(PasswordResetToken)).one()
     assert len(token) >= 43  # 32 random bytes, base64
     assert row.token_hash == accounts.hash_token(token) and row.token_hash != token
@@ -73,7 +84,9 @@ def test_expired_token_is_refused(client, db, smtp):
     path = LINK.search(smtp.wait_for(1)[0].get_body(("plain",)).get_content()).group(1)
     expires_at = db.session.scalars(db.select(PasswordResetToken)).one().expires_at
     with freeze_time(expires_at + timedelta(seconds=1)):
-        response = client.post(path, data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"})
+        response = client.post(
+            path, data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"}
+        )
     assert "/password/forgot" in response.headers["Location"]
     db.session.expire_all()
     assert accounts.verify_password(db.session.get(type(user), user.id), factories.PASSWORD)

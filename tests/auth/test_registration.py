@@ -60,7 +60,11 @@ def test_duplicate_email_is_refused_with_input_kept(client, db):
 
 
 def test_short_and_common_passwords_are_refused(client, db):
-    assert "at least 8" in register(client, password="short", confirm="short").get_data(as_text=True)
-    assert "too common" in register(client, password="password123", confirm="password123").get_data(as_text=True)
+    assert "at least 8" in register(client, password="short", confirm="short").get_data(
+        as_text=True
+    )
+    assert "too common" in register(client, password="password123", confirm="password123").get_data(
+        as_text=True
+    )
     long_password = "x" * 64
     assert register(client, password=long_password, confirm=long_password).status_code == 302

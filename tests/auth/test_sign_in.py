@@ -42,7 +42,9 @@ def test_stored_hash_is_not_accepted_as_password(client, db):
 
 
 def test_password_is_hashed_with_scrypt(db):
-    user = accounts.register_customer(email="new@person.example", name="New Person", password="a long passphrase")
+    user = accounts.register_customer(
+        email="new@person.example", name="New Person", password="a long passphrase"
+    )
     assert user.password_hash.startswith("scrypt:")
     assert "a long passphrase" not in user.password_hash
 
@@ -63,7 +65,14 @@ def test_repeated_failures_throttle_that_address_from_that_client(app, client, d
         environ_base={"REMOTE_ADDR": "10.9.8.7"},
     )
     assert ok.status_code == 302, "the real user must still get in from elsewhere"
-    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.outcome == "throttled")) == 1
+    assert (
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.outcome == "throttled")
+        )
+        == 1
+    )
 
 
 def test_success_clears_failed_attempts(client, db):
@@ -108,7 +117,11 @@ def test_password_change_ends_other_sessions_but_not_this_one(app, client, login
     login_as(user, test_client=other_device)
     response = client.post(
         "/profile/password",
-        data={"pw-current_password": factories.PASSWORD, "pw-password": "a brand new passphrase", "pw-confirm": "a brand new passphrase"},
+        data={
+            "pw-current_password": factories.PASSWORD,
+            "pw-password": "a brand new passphrase",
+            "pw-confirm": "a brand new passphrase",
+        },
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
@@ -120,7 +133,11 @@ def test_password_change_requires_current_password(client, login_as, db):
     user = login_as(Role.AGENT)
     response = client.post(
         "/profile/password",
-        data={"pw-current_password": "wrong one!", "pw-password": "a brand new passphrase", "pw-confirm": "a brand new passphrase"},
+        data={
+            "pw-current_password": "wrong one!",
+            "pw-password": "a brand new passphrase",
+            "pw-confirm": "a brand new passphrase",
+        },
     )
     assert response.status_code == 400
     assert "This is not your current password." in response.get_data(as_text=True)
@@ -175,7 +192,9 @@ def test_next_redirect_stays_on_this_site(client, db, target, expected):
 
 def test_post_without_csrf_token_is_refused_and_changes_nothing(client, login_as, db):
     user = login_as(Role.AGENT)
-    response = client.post("/profile", data={"name": "Changed Name", "language": "fa", "timezone": "UTC"}, csrf=False)
+    response = client.post(
+        "/profile", data={"name": "Changed Name", "language": "fa", "timezone": "UTC"}, csrf=False
+    )
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(type(user), user.id).name == user.name
@@ -184,7 +203,9 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(client, login_as
 def test_login_without_csrf_token_is_refused(client, db):
     user = factories.make_user(Role.AGENT)
     db.session.commit()
-    response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD}, csrf=False)
+    response = client.post(
+        "/login", data={"email": user.email, "password": factories.PASSWORD}, csrf=False
+    )
     assert response.status_code == 400
     assert client.get("/").status_code == 302
 

@@ -36,7 +36,10 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
-        reason = "Chromium is not installed: run `apt-get install chromium` (Debian's package) to run browser tests."
+        reason = (
+            "Chromium is not installed: run `apt-get install chromium` (Debian's package) "
+            "to run the browser tests."
+        )
         if os.environ.get("CASEWORK_REQUIRE_BROWSER"):
             pytest.fail(reason)
         pytest.skip(reason)
@@ -57,11 +60,17 @@ def live_server(tmp_path_factory):
     env.pop("MAIL_SERVER", None)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "seed-demo", "--cases", "40"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*flask, "seed-demo", "--cases", "40"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     port = free_port()
     log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
-        [*flask, "run", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
+        [*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -72,7 +81,9 @@ def live_server(tmp_path_factory):
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
-                raise RuntimeError(f"the server did not start; see {folder / 'server.log'}") from None
+                raise RuntimeError(
+                    f"the server did not start; see {folder / 'server.log'}"
+                ) from None
             time.sleep(0.2)
     yield base_url
     server.terminate()
@@ -86,7 +97,9 @@ def page(chromium_path, live_server):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+        )
         context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
         page = context.new_page()
         dialogs = []

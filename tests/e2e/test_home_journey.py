@@ -6,7 +6,9 @@ import re
 
 from tests.e2e.conftest import ARTIFACTS
 
-JALALI_DATE = re.compile(r"[۰-۹]{1,2} (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}")
+JALALI_DATE = re.compile(
+    r"[۰-۹]{1,2} (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}"
+)
 
 
 def test_agent_signs_in_and_sees_persian_home(page):

@@ -82,7 +82,7 @@ def test_failing_handler_is_retried_with_backoff_then_parked(app, db, recorder):
         assert "smtp server unreachable" in row.last_error
         assert row.not_before == start + timedelta(seconds=30)
         assert outbox.deliver() == (0, 0)  # not due yet
-        for attempt in range(2, app.config["OUTBOX_MAX_ATTEMPTS"] + 1):
+        for _attempt in range(2, app.config["OUTBOX_MAX_ATTEMPTS"] + 1):
             clock.tick(timedelta(hours=1, seconds=1))
             outbox.deliver()
         assert status_of(db, message.id) == OutboxStatus.DEAD
@@ -128,7 +128,9 @@ def test_two_drains_never_deliver_one_message_twice(app, db, recorder):
     assert not errors
     assert sorted(calls) == list(range(40))
     delivered = db.session.scalar(
-        db.select(db.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DELIVERED)
+        db.select(db.func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.DELIVERED)
     )
     assert delivered == 40
 

@@ -1,0 +1,233 @@
+"""Settings, database pragmas, error pages, headers, and routes that must not be open."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from portal import create_app
+from portal.config import ConfigError, load_settings
+from portal.models import Case, Role
+from tests import factories
+
+# Routes a visitor may open without signing in. A new route must be added here or be gated.
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "auth.register",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "auth.set_language",
+    "home.index",
+    "home.healthz",
+    "static",
+}
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("CASEWORK_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        load_settings(str(tmp_path))
+
+
+def test_development_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
+    monkeypatch.delenv("CASEWORK_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = load_settings(str(tmp_path))["SECRET_KEY"]
+    second = load_settings(str(tmp_path))["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_production_cookies_are_secure_and_host_prefixed(monkeypatch, tmp_path):
+    monkeypatch.setenv("CASEWORK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    settings = load_settings(str(tmp_path))
+    assert settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
+    assert settings["SESSION_COOKIE_NAME"].startswith("__Host-")
+    assert settings["DEBUG"] is False
+
+
+def test_bad_number_setting_says_what_to_fix(monkeypatch, tmp_path):
+    monkeypatch.setenv("MAIL_PORT", "twenty-five")
+    with pytest.raises(ConfigError, match="MAIL_PORT must be a whole number"):
+        load_settings(str(tmp_path))
+
+
+def test_sqlite_connections_are_configured_for_safety(app, db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas only")
+    with db.engine.connect() as connection:
+        pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") >= 5000
+        assert pragma("synchronous") == 2  # FULL
+
+
+def test_foreign_keys_are_enforced(db):
+    db.session.add(Case(subject="orphan", queue_id=987654, tier=1))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_unknown_page_is_a_localized_404_without_internals(client):
+    response = client.get("/no/such/page", headers={"Accept-Language": "fa"})
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert 'dir="rtl"' in page and "یافت نشد" in page
+
+
+def test_api_clients_get_json_errors(client):
+    response = client.get("/api/v1/nothing")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["status"] == 404
+
+
+def test_unexpected_error_is_a_500_page_without_traceback(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/_boom")
+    def boom():
+        raise RuntimeError("secret internals /etc/passwd")
+
+    response = client.get("/_boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Traceback" not in page and "secret internals" not in page
+    assert "Nothing was saved" in page
+
+
+def test_oversized_request_is_refused_with_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/login", data={"email": "a@b.example", "password": "x" * 5000})
+    assert response.status_code == 413
+
+
+def test_security_headers_on_an_authenticated_page(client, login_as):
+    login_as(Role.AGENT)
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Cookie" in response.headers["Vary"]
+
+
+def test_session_cookie_attributes(client, login_as):
+    login_as(Role.AGENT)
+    cookie = client.get_cookie("casework")
+    assert cookie.http_only and cookie.same_site == "Lax" and cookie.path == "/"
+    assert cookie.origin_only  # no Domain attribute: the cookie never goes to subdomains
+
+
+def test_every_route_is_gated_or_deliberately_public(app, client):
+    """AC-02: anonymous visitors are sent to sign in everywhere but the allowlist."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = rule.rule.replace("<", "").replace(">", "")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(
+                url,
+                method=method,
+                data={"csrf_token": client.csrf_token()} if method == "POST" else None,
+            )
+            assert response.status_code in (302, 401), (method, rule.rule, response.status_code)
+            if response.status_code == 302:
+                assert "/login" in response.headers["Location"]
+
+
+def test_every_post_route_refuses_a_missing_or_foreign_csrf_token(app, client, login_as, db):
+    """CS-01: no token, or another session's token, is refused with 400 and changes nothing."""
+    login_as(Role.ADMIN)
+    foreign = app.test_client().csrf_token()
+    before = db.session.scalar(
+        sa.select(sa.func.count()).select_from(db.metadata.tables["audit_events"])
+    )
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        url = rule.rule.replace("<token>", "x").replace("<", "").replace(">", "")
+        for token in (None, foreign):
+            data = {} if token is None else {"csrf_token": token}
+            response = client.post(url, data=data, csrf=False)
+            assert response.status_code == 400, (rule.rule, token is None)
+    after = db.session.scalar(
+        sa.select(sa.func.count()).select_from(db.metadata.tables["audit_events"])
+    )
+    assert after == before
+    assert client.get("/").status_code == 200  # still signed in: logout was refused too
+
+
+def test_healthz_reports_database_state(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_idle_session_expires(client, login_as, app):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from portal.models._base import utcnow
+
+    login_as(Role.AGENT)
+    with freeze_time(utcnow() + timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 1)):
+        assert client.get("/").status_code == 302
+
+
+def test_home_page_query_count_does_not_grow_with_data(client, login_as, count_queries, db):
+    login_as(Role.SUPERVISOR)
+    for _ in range(3):
+        factories.make_case()
+    with count_queries() as few:
+        client.get("/")
+    for _ in range(30):
+        factories.make_case()
+    with count_queries() as many:
+        page = client.get("/").get_data(as_text=True)
+    assert page.count('class="case-number"') == 20
+    assert len(many) == len(few)
+    assert len(many) <= 8
+
+
+def test_profile_keeps_input_and_explains_a_bad_time_zone(client, login_as):
+    login_as(Role.CUSTOMER)
+    response = client.post(
+        "/profile", data={"name": "Nima", "language": "fa", "timezone": "Mars/Olympus"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="Mars/Olympus"' in page and "Unknown time zone" in page
+
+
+def test_profile_update_changes_name_language_and_zone(client, login_as, db):
+    user = login_as(Role.CUSTOMER)
+    response = client.post(
+        "/profile",
+        data={
+            "name": "Nima Rahimi",
+            "language": "fa",
+            "timezone": "Asia/Tehran",
+            "notify_by_email": "",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(type(user), user.id)
+    assert (saved.name, saved.language, saved.timezone, saved.notify_by_email) == (
+        "Nima Rahimi",
+        "fa",
+        "Asia/Tehran",
+        False,
+    )
+    assert saved.contact.name == "Nima Rahimi"
+
+
+def test_create_app_accepts_overrides(tmp_path):
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "k"}
+    )
+    assert app.config["SECRET_KEY"] == "k"

@@ -1,0 +1,56 @@
+"""`flask seed-demo`: idempotent, multilingual, and every demo login works."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal import demo
+from portal.models import Case, CaseEvent, EventKind, User
+
+
+def run_seed(app, cases=60):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--cases", str(cases)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_seed_is_idempotent_and_lists_the_logins(app, db):
+    output = run_seed(app)
+    assert "casework-demo" in output and "agent@example.com" in output
+    counts = (
+        db.session.scalar(db.select(db.func.count()).select_from(User)),
+        db.session.scalar(db.select(db.func.count()).select_from(Case)),
+    )
+    assert "Added 0 cases" in run_seed(app)
+    assert counts == (
+        db.session.scalar(db.select(db.func.count()).select_from(User)),
+        db.session.scalar(db.select(db.func.count()).select_from(Case)),
+    )
+    assert counts[1] == 60
+
+
+def test_seed_cases_speak_three_languages_and_have_timelines(app, db):
+    run_seed(app)
+    languages = set(db.session.scalars(db.select(Case.language).distinct()))
+    assert languages == {"en", "fa", "ar"}
+    kinds = set(db.session.scalars(db.select(CaseEvent.kind).distinct()))
+    assert {EventKind.PUBLIC_REPLY, EventKind.INTERNAL_NOTE, EventKind.FIELD_CHANGE} <= kinds
+
+
+@pytest.mark.parametrize("email", [entry[0] for entry in demo.STAFF + demo.CUSTOMERS])
+def test_every_demo_login_works(app, client, db, email):
+    run_seed(app, cases=5)
+    response = client.post("/login", data={"email": email, "password": "casework-demo"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_demo_account_admin_sees_colleagues_cases(app, db):
+    from portal import authz
+
+    run_seed(app, cases=120)
+    admin = db.session.scalar(db.select(User).where(User.email == "customer@example.com"))
+    plain = db.session.scalar(db.select(User).where(User.email == "colleague@example.com"))
+    assert len(db.session.scalars(authz.visible_cases(admin)).all()) > len(
+        db.session.scalars(authz.visible_cases(plain)).all()
+    )
