@@ -220,7 +220,7 @@ def _contacts_by_language(accounts: dict, rng: random.Random) -> dict[str, list[
     return by_language
 
 
-def _make_case(rng, scenario, contact, reference, created_at) -> Case:
+def _make_case(rng, scenario, contact, reference, created_at, now) -> Case:
     status = _weighted(rng, STATUS_WEIGHTS)
     priority = _weighted(rng, PRIORITY_WEIGHTS)
     queue = reference["queues"]["Billing" if scenario["category"] == "billing" else "Front line"]
@@ -261,7 +261,7 @@ def _make_case(rng, scenario, contact, reference, created_at) -> Case:
             else scenario["replies"][:2]
         )
         for reply in replies:
-            moment += timedelta(minutes=rng.randint(20, 1800))
+            moment = _later(moment, now, rng.randint(20, 1800))
             by_agent = reply["author"] == "agent"
             case.events.append(
                 CaseEvent(
@@ -274,7 +274,7 @@ def _make_case(rng, scenario, contact, reference, created_at) -> Case:
             )
             if by_agent and case.first_responded_at is None:
                 case.first_responded_at = moment
-        moment += timedelta(minutes=rng.randint(5, 120))
+        moment = _later(moment, now, rng.randint(5, 120))
         case.events.append(
             CaseEvent(
                 kind=EventKind.INTERNAL_NOTE,
@@ -296,9 +296,14 @@ def _make_case(rng, scenario, contact, reference, created_at) -> Case:
     if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         case.resolved_at = moment
         if status is CaseStatus.CLOSED:
-            case.closed_at = moment + timedelta(days=3)
-    case.updated_at = min(moment, utcnow())
+            case.closed_at = _later(moment, now, 3 * 24 * 60)
+    case.updated_at = case.closed_at or moment
     return case
+
+
+def _later(moment, now, minutes: int):
+    """`minutes` after `moment`, but never in the future: a timeline ends by now."""
+    return min(moment + timedelta(minutes=minutes), now - timedelta(minutes=1))
 
 
 def seed_cases(
@@ -313,8 +318,8 @@ def seed_cases(
     for index in range(missing):
         scenario = rng.choice(SCENARIOS)
         contact = rng.choice(contacts[scenario["language"]])
-        created_at = now - timedelta(days=rng.uniform(0, DEMO_DAYS))
-        db.session.add(_make_case(rng, scenario, contact, reference, created_at))
+        created_at = now - timedelta(days=rng.uniform(0.2, DEMO_DAYS))
+        db.session.add(_make_case(rng, scenario, contact, reference, created_at, now))
         if index % 50 == 49:
             db.session.flush()
             progress(50)

@@ -231,3 +231,19 @@ def test_create_app_accepts_overrides(tmp_path):
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "k"}
     )
     assert app.config["SECRET_KEY"] == "k"
+
+
+def test_password_reset_requests_are_rate_limited(app, test_settings):
+    """RL-03: flooding the reset form gets 429 after the documented 5 per 15 minutes."""
+    from tests.conftest import CsrfClient
+
+    limited = create_app({**test_settings, "RATELIMIT_ENABLED": True})
+    limited.test_client_class = CsrfClient
+    client = limited.test_client()
+    with limited.app_context():
+        statuses = [
+            client.post("/password/forgot", data={"email": f"x{n}@nowhere.example"}).status_code
+            for n in range(7)
+        ]
+    assert statuses[:5] == [302] * 5
+    assert statuses[5:] == [429, 429]

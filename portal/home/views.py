@@ -21,7 +21,7 @@ def index():
         "home/index.html",
         cases=overview.recent_cases(current_user, limit=20),
         status_counts=overview.status_counts(current_user),
-        show_internal=authz.can_see_internal_notes(current_user),
+        show_staff_columns=authz.is_staff(current_user),
     )
 
 
