@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from portal import auth, cli, errors, extensions, home, i18n, labels, security
+    from portal import auth, cli, customer, errors, extensions, home, i18n, labels, security
     from portal.database import init_database
 
     init_database(app)
@@ -40,12 +40,14 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
-    from portal.services import mail, outbox  # noqa: F401 - mail registers its outbox handler
+    from portal.services import attachments, mail, outbox  # noqa: F401 - mail registers a handler
 
     outbox.init_app(app)
+    attachments.init_app(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(customer.bp)
     return app
 
 

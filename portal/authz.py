@@ -13,7 +13,7 @@ from flask import abort
 from flask_login import current_user
 
 from portal.extensions import db
-from portal.models import Case, ContactRoleKind, Queue, Role, User
+from portal.models import Attachment, Case, CaseEvent, ContactRoleKind, EventKind, Queue, Role, User
 
 STAFF_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
 ACCOUNT_WIDE_ROLES = (ContactRoleKind.ACCOUNT_ADMIN, ContactRoleKind.DECISION_MAKER)
@@ -121,25 +121,46 @@ def can_view_case(user: User, case: Case) -> bool:
     )
 
 
+def event_filter(user: User) -> sa.ColumnElement[bool]:
+    """Timeline entries a reader may see: staff all; customers public replies and status changes."""
+    if is_staff(user):
+        return sa.true()
+    return sa.or_(
+        CaseEvent.kind == EventKind.PUBLIC_REPLY,
+        sa.and_(CaseEvent.kind == EventKind.FIELD_CHANGE, CaseEvent.field == "status"),
+    )
+
+
+def visible_events(user: User, case: Case) -> sa.Select:
+    """The case's timeline as this reader may see it (internal notes never reach customers)."""
+    return (
+        db.select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, event_filter(user))
+        .order_by(CaseEvent.created_at, CaseEvent.id)
+    )
+
+
+def visible_attachments(user: User, case: Case) -> sa.Select:
+    query = db.select(Attachment).where(Attachment.case_id == case.id)
+    if not is_staff(user):
+        query = query.where(Attachment.is_internal.is_(False))
+    return query.order_by(Attachment.id)
+
+
+def attachment_or_404(user: User, case: Case, attachment_id: int) -> Attachment:
+    attachment = db.session.scalar(
+        visible_attachments(user, case).where(Attachment.id == attachment_id)
+    )
+    if attachment is None:
+        abort(404)
+    return attachment
+
+
+def can_act_as_customer(user: User, case: Case) -> bool:
+    """Reply, solve or reopen from the portal: a customer who can see the case."""
+    return user.role == Role.CUSTOMER and user.contact_id is not None
+
+
 def can_work_case(user: User, case: Case) -> bool:
     """Staff who may reply, note and change fields: agents up to their tier, supervisors, admins."""
     return is_staff(user) and (sees_all_queues(user) or case.tier <= user.max_tier)
-
-
-__all__ = [
-    "admin_required",
-    "can_see_internal_notes",
-    "can_view_case",
-    "can_work_case",
-    "case_filter",
-    "case_or_404",
-    "customer_required",
-    "is_staff",
-    "require",
-    "roles_required",
-    "sees_account_cases",
-    "staff_required",
-    "supervisor_required",
-    "visible_cases",
-    "visible_queues",
-]

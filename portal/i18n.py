@@ -11,6 +11,7 @@ from flask_babel import format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
 from portal.extensions import babel
+from portal.text import render_markdown
 
 LANGUAGES = {"en": "English", "fa": "فارسی", "ar": "العربية"}
 RTL_LANGUAGES = {"fa", "ar"}
@@ -104,6 +105,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["digits"] = native_digits
+    app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor
     def inject_language():

@@ -148,6 +148,16 @@ def login_as(app, client):
 
 
 @pytest.fixture
+def smtp(app):
+    """A real SMTP server on 127.0.0.1 that the app sends its mail to."""
+    from tests.mailbox import LoopbackSMTP
+
+    with LoopbackSMTP() as server:
+        app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        yield server
+
+
+@pytest.fixture
 def count_queries(app):
     """Count SQL statements run inside a `with count_queries() as counter:` block."""
     from contextlib import contextmanager

@@ -126,3 +126,41 @@ def add_event(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def make_calendar(*, holidays=(), **overrides):
+    """A business calendar, Mon-Fri 09:00-17:00 UTC unless overridden; `holidays` are dates."""
+    # Imported here so that these helpers stay a self-contained addition to this module.
+    from datetime import time
+
+    from portal.models import BusinessCalendar, Holiday
+
+    values = {
+        "name": f"Calendar {next(_sequence)}",
+        "timezone": "UTC",
+        "weekdays": "12345",
+        "opens_at": time(9, 0),
+        "closes_at": time(17, 0),
+    }
+    calendar = BusinessCalendar(**{**values, **overrides})
+    calendar.holidays = [Holiday(day=day) for day in holidays]
+    db.session.add(calendar)
+    db.session.flush()
+    return calendar
+
+
+def make_policy(calendar=None, **overrides):
+    """An SLA policy (standard, normal: 480 / 2400 business minutes) on a calendar."""
+    from portal.models import Priority, SLAPolicy
+
+    values = {
+        "entitlement": "standard",
+        "priority": Priority.NORMAL,
+        "first_response_minutes": 480,
+        "resolution_minutes": 2400,
+        "warning_percent": 80,
+    }
+    policy = SLAPolicy(**{**values, **overrides}, calendar=calendar or make_calendar())
+    db.session.add(policy)
+    db.session.flush()
+    return policy

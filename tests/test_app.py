@@ -23,6 +23,15 @@ PUBLIC_ENDPOINTS = {
 }
 
 
+def sample_url(rule: str) -> str:
+    """A concrete URL for a route rule: 1 for int parts, CS-000001 for case numbers, x else."""
+    import re
+
+    rule = re.sub(r"<int:[^>]+>", "1", rule)
+    rule = rule.replace("<number>", "CS-000001")
+    return re.sub(r"<[^>]+>", "x", rule)
+
+
 def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("CASEWORK_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -128,7 +137,7 @@ def test_every_route_is_gated_or_deliberately_public(app, client):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
-        url = rule.rule.replace("<", "").replace(">", "")
+        url = sample_url(rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             response = client.open(
                 url,
@@ -150,7 +159,7 @@ def test_every_post_route_refuses_a_missing_or_foreign_csrf_token(app, client, l
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:
             continue
-        url = rule.rule.replace("<token>", "x").replace("<", "").replace(">", "")
+        url = sample_url(rule.rule)
         for token in (None, foreign):
             data = {} if token is None else {"csrf_token": token}
             response = client.post(url, data=data, csrf=False)

@@ -42,7 +42,7 @@ def test_every_demo_login_works(app, client, db, email):
     run_seed(app, cases=5)
     response = client.post("/login", data={"email": email, "password": "casework-demo"})
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow_redirects=True).status_code == 200
 
 
 def test_demo_account_admin_sees_colleagues_cases(app, db):

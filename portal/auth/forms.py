@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from portal.i18n import LANGUAGES, is_valid_timezone
@@ -18,7 +19,7 @@ def new_password_rules(form, field) -> None:
 
 
 def language_choices():
-    return [(code, name) for code, name in LANGUAGES.items()]
+    return [SelectChoice(code, name) for code, name in LANGUAGES.items()]
 
 
 class LoginForm(FlaskForm):

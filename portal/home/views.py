@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal import authz
 from portal.extensions import db
+from portal.models import Role
 from portal.services import overview
 
 bp = Blueprint("home", __name__)
@@ -17,6 +18,8 @@ def index():
     """Role-aware home page; anonymous visitors go to the sign-in page."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.role == Role.CUSTOMER:
+        return redirect(url_for("customer.home"))
     return render_template(
         "home/index.html",
         cases=overview.recent_cases(current_user, limit=20),

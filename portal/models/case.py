@@ -78,6 +78,8 @@ class Case(db.Model):
     sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_paused_minutes: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
+    # The new-case form's one-time key: a double submit finds the case made by the first.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     account: Mapped[Account | None] = relationship()  # noqa: F821
     requester: Mapped[Contact | None] = relationship()  # noqa: F821
@@ -86,6 +88,10 @@ class Case(db.Model):
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.created_at, CaseEvent.id"
     )
+    contact_roles: Mapped[list[ContactRole]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id", viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -11,16 +11,8 @@ from freezegun import freeze_time
 from portal.models import PasswordResetToken, Role
 from portal.services import accounts
 from tests import factories
-from tests.mailbox import LoopbackSMTP
 
 LINK = re.compile(r"http://casework\.test(/password/reset/[A-Za-z0-9_\-]+)")
-
-
-@pytest.fixture
-def smtp(app):
-    with LoopbackSMTP() as server:
-        app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-        yield server
 
 
 def ask_reset(client, email):

@@ -27,7 +27,7 @@ def test_registration_links_contact_to_account_with_verified_domain(client, db):
     assert user.role == Role.CUSTOMER
     assert user.contact.account_id == account.id
     assert [role.kind for role in user.contact.roles] == [ContactRoleKind.REQUESTER]
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow_redirects=True).request.path == "/my"
 
 
 def test_unverified_domain_does_not_link_an_account(client, db):
