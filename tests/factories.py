@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import itertools
+from datetime import time
 
 from werkzeug.security import generate_password_hash
 
 from portal.extensions import db
 from portal.models import (
     Account,
+    BusinessCalendar,
     Case,
     CaseEvent,
     Contact,
     ContactRole,
     ContactRoleKind,
     EventKind,
+    Holiday,
+    Priority,
     Queue,
     Role,
+    SLAPolicy,
     User,
 )
 
@@ -130,11 +135,6 @@ def add_event(
 
 def make_calendar(*, holidays=(), **overrides):
     """A business calendar, Mon-Fri 09:00-17:00 UTC unless overridden; `holidays` are dates."""
-    # Imported here so that these helpers stay a self-contained addition to this module.
-    from datetime import time
-
-    from portal.models import BusinessCalendar, Holiday
-
     values = {
         "name": f"Calendar {next(_sequence)}",
         "timezone": "UTC",
@@ -151,8 +151,6 @@ def make_calendar(*, holidays=(), **overrides):
 
 def make_policy(calendar=None, **overrides):
     """An SLA policy (standard, normal: 480 / 2400 business minutes) on a calendar."""
-    from portal.models import Priority, SLAPolicy
-
     values = {
         "entitlement": "standard",
         "priority": Priority.NORMAL,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -384,3 +384,51 @@ def test_freeze_time_is_available_for_reopen_window(client, customer, db):
     client.post(f"/my/cases/{case.number}/solve")
     with freeze_time(utcnow() + timedelta(days=15)):
         assert not cases.can_reopen(db.session.get(Case, case.id))
+
+
+def test_customers_who_turned_emails_off_get_none(client, customer, db, smtp):
+    db.session.get(type(customer), customer.id).notify_by_email = False
+    db.session.commit()
+    file_case(client)
+    assert smtp.wait_for(1, timeout=0.5) == []
+
+
+def test_emails_follow_the_customers_language_right_to_left(client, customer, db, smtp):
+    db.session.get(type(customer), customer.id).language = "fa"
+    db.session.commit()
+    file_case(client)
+    message = smtp.wait_for(1)[0]
+    html = message.get_body(("html",)).get_content()
+    assert 'dir="rtl"' in html and 'lang="fa"' in html
+    assert message.get_body(("plain",)) is not None
+
+
+def test_copied_colleagues_receive_the_emails_too(client, login_as, db, smtp):
+    factories.make_queue(1, is_default=True)
+    account = factories.make_account()
+    me = factories.make_user(Role.CUSTOMER, account=account)
+    colleague = factories.make_contact(account)
+    login_as(me)
+    file_case(client, cc=[str(colleague.id)])
+    assert sorted(m["To"] for m in smtp.wait_for(2)) == sorted([me.email, colleague.email])
+
+
+def test_sla_due_times_come_from_the_accounts_entitlement(client, login_as, db):
+    factories.make_queue(1, is_default=True)
+    calendar = factories.make_calendar(
+        weekdays="1234567", opens_at=time(0, 0), closes_at=time(0, 0)
+    )
+    factories.make_policy(
+        calendar,
+        entitlement="premium",
+        priority=Priority.HIGH,
+        first_response_minutes=60,
+        resolution_minutes=480,
+    )
+    login_as(
+        factories.make_user(Role.CUSTOMER, account=factories.make_account(entitlement="premium"))
+    )
+    file_case(client, priority="high")
+    case = db.session.scalars(db.select(Case)).one()
+    assert case.first_response_due_at - case.created_at == timedelta(minutes=60)
+    assert case.resolution_due_at - case.created_at == timedelta(minutes=480)

@@ -47,23 +47,60 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """`flask run` on 127.0.0.1 over a fresh SQLite database seeded with the demo data."""
+def live_smtp():
+    """The SMTP server the live portal sends its mail to (aiosmtpd on 127.0.0.1)."""
+    from tests.mailbox import LoopbackSMTP
+
+    with LoopbackSMTP() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def live_settings(tmp_path_factory, live_smtp) -> dict:
+    """The environment of the live server; tests open the same database and mail server."""
     folder = tmp_path_factory.mktemp("live")
-    env = {
-        **os.environ,
+    return {
         "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
         "SECRET_KEY": "e2e-secret",
         "SEARCH_INDEX_DIR": str(folder / "index"),
         "UPLOAD_DIR": str(folder / "uploads"),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(live_smtp.port),
+        "LOG_FOLDER": str(folder),
     }
-    env.pop("MAIL_SERVER", None)
+
+
+@pytest.fixture(scope="session")
+def live_app(live_settings):
+    """An app object over the live server's database, for arranging data through services."""
+    from portal import create_app
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": live_settings["DATABASE_URL"],
+            "SECRET_KEY": live_settings["SECRET_KEY"],
+            "UPLOAD_DIR": live_settings["UPLOAD_DIR"],
+            "SEARCH_INDEX_DIR": live_settings["SEARCH_INDEX_DIR"],
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": int(live_settings["MAIL_PORT"]),
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(live_settings):
+    """`flask run` on 127.0.0.1 over a fresh SQLite database seeded with the demo data."""
+    folder = Path(live_settings["LOG_FOLDER"])
+    env = {**os.environ, **live_settings}
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(
         [*flask, "seed-demo", "--cases", "40"], cwd=ROOT, env=env, check=True, capture_output=True
     )
     port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env["BASE_URL"] = base_url
     log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
@@ -72,7 +109,6 @@ def live_server(tmp_path_factory):
         stdout=log,
         stderr=log,
     )
-    base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
