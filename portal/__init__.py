@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from portal import auth, cli, customer, errors, extensions, home, i18n, labels, security
+    from portal import agent, auth, cli, customer, errors, extensions, home, i18n, labels, security
     from portal.database import init_database
 
     init_database(app)
@@ -43,11 +43,15 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.services import attachments, mail, outbox  # noqa: F401 - mail registers a handler
 
     outbox.init_app(app)
+    from portal import search
+
+    search.init_app(app)  # the search.case outbox handler and the hooks that enqueue it
     attachments.init_app(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(customer.bp)
+    app.register_blueprint(agent.bp)
     return app
 
 

@@ -1,7 +1,8 @@
 """The shared domain model; importing this package registers every table."""
 
 from portal.models.audit import AuditEvent
-from portal.models.case import Attachment, Case, CaseEvent, CaseLink, Queue, RoutingRule
+from portal.models.case import Attachment, Case, CaseEvent, CaseLink, Macro, Queue, RoutingRule
+from portal.models.contact_merge import ContactMerge
 from portal.models.crm import Account, Contact, ContactRole
 from portal.models.enums import (
     CaseStatus,
@@ -37,6 +38,7 @@ __all__ = [
     "CaseStatus",
     "Channel",
     "Contact",
+    "ContactMerge",
     "ContactRole",
     "ContactRoleKind",
     "Direction",
@@ -51,6 +53,7 @@ __all__ = [
     "GoalOwnerKind",
     "Holiday",
     "LoginAttempt",
+    "Macro",
     "OutboxMessage",
     "OutboxStatus",
     "PasswordResetToken",

@@ -45,6 +45,10 @@ class Contact(db.Model):
     account_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("accounts.id", ondelete="SET NULL"), index=True
     )
+    # Set when this contact was merged into another (the survivor); the row stays for undo.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     account: Mapped[Account | None] = relationship(back_populates="contacts")

@@ -38,6 +38,7 @@ class User(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     is_available: Mapped[bool] = mapped_column(default=True)
     max_open_cases: Mapped[int] = mapped_column(default=25)
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notify_by_email: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

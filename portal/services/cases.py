@@ -10,6 +10,7 @@ from flask import current_app
 
 from portal.extensions import db
 from portal.models import (
+    Attachment,
     Case,
     CaseEvent,
     CaseLink,
@@ -18,14 +19,16 @@ from portal.models import (
     Contact,
     ContactRole,
     ContactRoleKind,
+    Direction,
     EventKind,
     Priority,
+    Queue,
     User,
 )
 from portal.models._base import utcnow
-from portal.services import attachments, audit, notifications, routing, sla
+from portal.services import assignment, attachments, audit, notifications, routing, sla
 from portal.services.attachments import Upload
-from portal.services.errors import InvalidTransition, NotAllowed
+from portal.services.errors import InvalidTransition, NotAllowed, StaleCase
 
 CATEGORIES = ("general", "technical", "billing", "account", "shipping")
 CUSTOMER_PRIORITIES = (Priority.LOW, Priority.NORMAL, Priority.HIGH)
@@ -111,6 +114,7 @@ def open_case(
     )
     routing.route(case)
     db.session.add(case)
+    assignment.auto_assign(case, now=now)
     case.contact_roles.append(ContactRole(contact_id=requester.id, kind=ContactRoleKind.REQUESTER))
     for contact_id in cc_contact_ids:
         case.contact_roles.append(ContactRole(contact_id=contact_id, kind=ContactRoleKind.CC))
@@ -236,3 +240,163 @@ def add_reply(
     _touch(case, now)
     audit.record("case.note" if internal else "case.reply", by=by, subject=case, event=event.id)
     return event
+
+
+def check_version(case: Case, version: int | None) -> None:
+    """Refuse an edit made on a stale copy of the case (optimistic locking)."""
+    if version is None or int(version) != case.version:
+        raise StaleCase(
+            f"{case.number} is at version {case.version}, the edit was made on {version}"
+        )
+
+
+def update_fields(
+    case: Case,
+    *,
+    version: int | None,
+    by: User,
+    status: CaseStatus | None = None,
+    priority: Priority | None = None,
+    category: str | None = None,
+    queue: Queue | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Change status, priority, category and queue from one form; returns the fields changed.
+
+    The edit must carry the version it was made on. A priority change retargets the SLA
+    clocks; a queue move takes the case to that queue's tier and clears an assignee who
+    cannot work there.
+    """
+    check_version(case, version)
+    with db.session.no_autoflush:  # one UPDATE, so one version step, per edit
+        changed = _apply_field_changes(case, by, status, priority, category, queue, now or utcnow())
+    if changed:
+        audit.record("case.update", by=by, subject=case, fields=changed)
+    return changed
+
+
+def _apply_field_changes(case, by, status, priority, category, queue, now) -> list[str]:
+    changed = []
+    if priority is not None and priority != case.priority:
+        _field_change(case, "priority", case.priority.value, priority.value, by=by, now=now)
+        case.priority = priority
+        sla.on_priority_change(case, now=now)
+        changed.append("priority")
+    if category is not None and (category or None) != case.category:
+        _field_change(case, "category", case.category, category or None, by=by, now=now)
+        case.category = category or None
+        changed.append("category")
+    if queue is not None and queue.id != case.queue_id:
+        _field_change(
+            case, "queue", case.queue.name if case.queue else None, queue.name, by=by, now=now
+        )
+        case.queue = queue
+        case.tier = queue.tier
+        if case.assignee is not None and case.assignee.max_tier < queue.tier:
+            _field_change(case, "assignee", case.assignee.name, None, by=by, now=now)
+            case.assignee = None
+        changed.append("queue")
+    if status is not None and status != case.status:
+        change_status(case, status, by=by, now=now)
+        changed.append("status")
+    if changed:
+        _touch(case, now)
+    return changed
+
+
+def log_interaction(
+    case: Case,
+    *,
+    by: User,
+    channel: Channel,
+    direction: Direction,
+    occurred_at: datetime,
+    duration_seconds: int | None,
+    summary: str,
+) -> CaseEvent:
+    """Record a phone call, email, chat or social message that happened outside the portal."""
+    event = CaseEvent(
+        case=case,
+        kind=EventKind.INTERACTION,
+        author=by,
+        channel=channel,
+        direction=direction,
+        occurred_at=occurred_at,
+        duration_seconds=duration_seconds,
+        body=summary.strip(),
+        contact_id=case.requester_id,
+    )
+    db.session.add(event)
+    _touch(case, utcnow())
+    audit.record("case.interaction", by=by, subject=case, channel=channel.value)
+    return event
+
+
+def link(case: Case, other: Case, *, by: User) -> None:
+    """Mark two cases as related (once, whichever way round)."""
+    if other.id == case.id:
+        raise InvalidTransition("a case cannot be linked to itself")
+    pair = sa.or_(
+        sa.and_(CaseLink.from_case_id == case.id, CaseLink.to_case_id == other.id),
+        sa.and_(CaseLink.from_case_id == other.id, CaseLink.to_case_id == case.id),
+    )
+    if db.session.scalar(sa.select(CaseLink.id).where(pair)) is None:
+        db.session.add(CaseLink(from_case_id=case.id, to_case_id=other.id, kind="related"))
+        audit.record("case.link", by=by, subject=case, other=other.id)
+
+
+def linked_cases(case: Case) -> list[Case]:
+    ids = sa.union(
+        sa.select(CaseLink.to_case_id).where(CaseLink.from_case_id == case.id),
+        sa.select(CaseLink.from_case_id).where(CaseLink.to_case_id == case.id),
+    )
+    return db.session.scalars(sa.select(Case).where(Case.id.in_(ids)).order_by(Case.id)).all()
+
+
+def merge(duplicate: Case, *, into: Case, by: User, now: datetime | None = None) -> None:
+    """Move a duplicate's timeline, files and contacts into another case and close it with a
+    pointer to where it went."""
+    if duplicate.id == into.id:
+        raise InvalidTransition("a case cannot be merged into itself")
+    if duplicate.status == CaseStatus.CLOSED and duplicate.merged_into_id:
+        raise InvalidTransition("this case was already merged")
+    now = now or utcnow()
+    db.session.execute(
+        sa.update(CaseEvent).where(CaseEvent.case_id == duplicate.id).values(case_id=into.id)
+    )
+    db.session.execute(
+        sa.update(Attachment).where(Attachment.case_id == duplicate.id).values(case_id=into.id)
+    )
+    known = {(role.contact_id, role.kind) for role in into.contact_roles}
+    incoming = [(role.contact_id, role.kind) for role in duplicate.contact_roles]
+    if duplicate.requester_id is not None:
+        incoming.append((duplicate.requester_id, ContactRoleKind.REQUESTER))
+    for contact_id, kind in incoming:
+        kind = ContactRoleKind.CC if kind == ContactRoleKind.REQUESTER else kind
+        if contact_id != into.requester_id and (contact_id, kind) not in known:
+            into.contact_roles.append(ContactRole(contact_id=contact_id, kind=kind))
+            known.add((contact_id, kind))
+    db.session.add(
+        CaseEvent(
+            case=into,
+            kind=EventKind.INTERNAL_NOTE,
+            author=by,
+            created_at=now,
+            body=f"{duplicate.number} ({duplicate.subject}) was merged into this case.",
+        )
+    )
+    if duplicate.description:
+        db.session.add(
+            CaseEvent(
+                case=into,
+                kind=EventKind.PUBLIC_REPLY,
+                created_at=duplicate.created_at,
+                contact_id=duplicate.requester_id,
+                body=duplicate.description,
+            )
+        )
+    db.session.expire(into, ["events", "attachments"])
+    duplicate.merged_into_id = into.id
+    change_status(duplicate, CaseStatus.CLOSED, by=by, now=now)
+    _touch(into, now)
+    audit.record("case.merge", by=by, subject=duplicate, into=into.id)

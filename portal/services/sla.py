@@ -13,6 +13,7 @@ breach), and a target already met is never moved again.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
@@ -187,6 +188,7 @@ def start_clock(case: Case, *, now: datetime | None = None) -> SLAPolicy | None:
         return None
     case.first_response_due_at = _due_at(policy, case, policy.first_response_minutes)
     case.resolution_due_at = _due_at(policy, case, policy.resolution_minutes)
+    refresh_warning(case, policy)
     return policy
 
 
@@ -207,7 +209,22 @@ def on_priority_change(case: Case, *, now: datetime) -> SLAPolicy | None:
         case.resolution_due_at = (
             _due_at(policy, case, policy.resolution_minutes) if policy else None
         )
+    refresh_warning(case, policy)
     return policy
+
+
+def refresh_warning(case: Case, policy: SLAPolicy | None = None) -> None:
+    """Keep `sla_warning_at` current: when the earliest running clock reaches its warning
+    share (policy.warning_percent of its target). Lists filter by SLA state with it in SQL."""
+    policy = policy or policy_for(case)
+    moments = []
+    if policy is not None:
+        share = policy.warning_percent / 100
+        if case.first_responded_at is None and case.first_response_due_at is not None:
+            moments.append(_due_at(policy, case, math.ceil(policy.first_response_minutes * share)))
+        if _resolved_at(case) is None and case.resolution_due_at is not None:
+            moments.append(_due_at(policy, case, math.ceil(policy.resolution_minutes * share)))
+    case.sla_warning_at = min(moments) if moments else None
 
 
 # --- Pauses ----------------------------------------------------------------------------------
@@ -244,6 +261,7 @@ def resume(case: Case, *, now: datetime) -> int:
         case.first_response_due_at = add_business_minutes(calendar, first_due, minutes)
     if case.resolution_due_at and case.resolution_due_at > paused_at:
         case.resolution_due_at = add_business_minutes(calendar, case.resolution_due_at, minutes)
+    refresh_warning(case, policy)
     return minutes
 
 
@@ -268,6 +286,7 @@ def record_first_response(case: Case, *, at: datetime) -> bool:
     if case.first_responded_at is not None:
         return False
     case.first_responded_at = _as_utc(at)
+    refresh_warning(case)
     return True
 
 

@@ -1,0 +1,283 @@
+"""The case workspace: timeline, reply or note, fields, claim and assign, interactions,
+links and merges. Field edits are version-checked: a stale edit gets 409 and loses nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from portal import authz
+from portal.agent.forms import (
+    AssignForm,
+    CaseNumberForm,
+    FieldsForm,
+    InteractionForm,
+    MergeForm,
+    ReplyForm,
+)
+from portal.agent.views import bp, me
+from portal.customer.forms import uploads_from
+from portal.downloads import attachment_response
+from portal.extensions import db
+from portal.models import CaseStatus, Channel, Direction, Macro, Priority, Queue, User
+from portal.models._base import utcnow
+from portal.services import assignment, case_lists, cases, macros, sla
+from portal.services.attachments import AttachmentRejected
+from portal.services.errors import InvalidTransition, StaleCase
+
+
+def _workable_case(number: str):
+    """Load through the reader's filter (higher tiers look missing), then require work rights."""
+    case = authz.case_or_404(me(), number)
+    authz.require(authz.can_work_case(me(), case))
+    return case
+
+
+def _queue_choices():
+    return [
+        SelectChoice(q.id, f"{q.name} ({q.tier})")
+        for q in db.session.scalars(authz.visible_queues(me()).order_by(Queue.tier, Queue.name))
+    ]
+
+
+def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=False):
+    user = me()
+    reply_form = reply_form or ReplyForm()
+    macro_id = request.args.get("macro", type=int)
+    if macro_id and not reply_form.body.data:
+        macro = db.session.get(Macro, macro_id)
+        if macro is not None and macro.is_active:
+            reply_form.body.data = macros.render(macro, case, user)
+    if fields_form is None:
+        fields_form = FieldsForm(
+            formdata=None,
+            status=case.status.value,
+            priority=case.priority.value,
+            category=case.category or "general",
+            queue=case.queue_id,
+            version=case.version,
+        )
+    fields_form.queue.choices = _queue_choices()
+    assign_form = AssignForm(formdata=None, assignee=case.assignee_id or 0, version=case.version)
+    assign_form.assignee.choices = [SelectChoice(0, _("Unassigned"))] + [
+        SelectChoice(u.id, u.name) for u in assignment.eligible_assignees(case.queue)
+    ]
+    now = utcnow()
+    policy = sla.policy_for(case)
+    return (
+        render_template(
+            "agent/case.html",
+            case=case,
+            events=case_lists.timeline(user, case),
+            files=db.session.scalars(authz.visible_attachments(user, case)).all(),
+            linked=cases.linked_cases(case),
+            reply_form=reply_form,
+            fields_form=fields_form,
+            assign_form=assign_form,
+            interaction_form=InteractionForm(formdata=None),
+            link_form=CaseNumberForm(formdata=None),
+            merge_form=MergeForm(formdata=None, version=case.version),
+            macros=macros.available(user.language),
+            clocks={
+                which: {
+                    "state": sla.clock_state(case, now=now, which=which, policy=policy),
+                    "remaining": sla.remaining_minutes(case, now=now, which=which, policy=policy),
+                }
+                for which in ("first_response", "resolution")
+            },
+            conflict=conflict,
+        ),
+        status,
+    )
+
+
+@bp.get("/cases/<number>")
+def case(number: str):
+    """The whole case for the agent working it."""
+    return _workspace(_workable_case(number))
+
+
+@bp.post("/cases/<number>/reply")
+def reply(number: str):
+    """A public reply (emailed to the customer) or an internal note, with files."""
+    current = _workable_case(number)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            cases.add_reply(
+                current,
+                body=form.body.data,
+                uploads=uploads_from(form.files),
+                internal=form.internal.data,
+                by=me(),
+            )
+        except AttachmentRejected as rejected:
+            db.session.rollback()
+            form.files.errors = [f"{rejected.name}: {rejected.message}"]
+        except InvalidTransition:
+            db.session.rollback()
+            flash(_("Closed cases take no replies."), "warning")
+        else:
+            db.session.commit()
+            flash(_("Internal note added.") if form.internal.data else _("Reply sent."), "success")
+            return redirect(url_for("agent.case", number=current.number))
+    return _workspace(current, status=400, reply_form=form)
+
+
+@bp.post("/cases/<number>/fields")
+def update_fields(number: str):
+    """Status, priority, category and queue, on the version the agent saw."""
+    current = _workable_case(number)
+    form = FieldsForm()
+    form.queue.choices = _queue_choices()
+    if not form.validate_on_submit():
+        return _workspace(current, status=400, fields_form=form)
+    queue = db.session.scalar(authz.visible_queues(me()).where(Queue.id == form.queue.data))
+    try:
+        cases.update_fields(
+            current,
+            version=form.version.data,
+            by=me(),
+            status=CaseStatus(form.status.data),
+            priority=Priority(form.priority.data),
+            category=form.category.data,
+            queue=queue,
+        )
+        db.session.commit()
+    except StaleCase:
+        db.session.rollback()
+        db.session.refresh(current)
+        flash(
+            _(
+                "Someone else changed this case meanwhile. Your changes are below; "
+                "check the current state and save again."
+            ),
+            "danger",
+        )
+        form.version.data = current.version
+        return _workspace(current, status=409, fields_form=form, conflict=True)
+    except InvalidTransition:
+        db.session.rollback()
+        form.status.errors = [_("This status change is not allowed.")]
+        return _workspace(current, status=400, fields_form=form)
+    flash(_("Case updated."), "success")
+    return redirect(url_for("agent.case", number=current.number))
+
+
+@bp.post("/cases/<number>/claim")
+def claim(number: str):
+    """Take an unassigned case; only one of several agents claiming at once wins."""
+    current = _workable_case(number)
+    try:
+        assignment.claim(current, by=me())
+        db.session.commit()
+    except StaleCase:
+        db.session.rollback()
+        flash(_("Someone else took this case first."), "warning")
+        return _workspace(current, status=409)
+    flash(_("The case is yours."), "success")
+    return redirect(url_for("agent.case", number=current.number))
+
+
+@bp.post("/cases/<number>/assign")
+def assign(number: str):
+    """Assign the case to a member of its queue, or unassign it."""
+    current = _workable_case(number)
+    form = AssignForm()
+    form.assignee.choices = [SelectChoice(0, "")] + [
+        SelectChoice(u.id, u.name) for u in assignment.eligible_assignees(current.queue)
+    ]
+    if not form.validate_on_submit():
+        return _workspace(current, status=400)
+    target = db.session.get(User, form.assignee.data) if form.assignee.data else None
+    try:
+        assignment.assign(current, target, by=me(), version=form.version.data)
+        db.session.commit()
+    except StaleCase:
+        db.session.rollback()
+        flash(
+            _("Someone else changed this case meanwhile. Check the current state and try again."),
+            "danger",
+        )
+        return _workspace(current, status=409, conflict=True)
+    flash(_("Assignment saved."), "success")
+    return redirect(url_for("agent.case", number=current.number))
+
+
+@bp.post("/cases/<number>/interactions")
+def log_interaction(number: str):
+    """Log a phone call, email, chat or social message about this case."""
+    current = _workable_case(number)
+    form = InteractionForm()
+    if not form.validate_on_submit():
+        flash(_("Check the interaction: when it happened and a summary are required."), "danger")
+        return _workspace(current, status=400)
+    occurred = form.occurred_at.data.replace(tzinfo=get_timezone()).astimezone(UTC)
+    cases.log_interaction(
+        current,
+        by=me(),
+        channel=Channel(form.channel.data),
+        direction=Direction(form.direction.data),
+        occurred_at=occurred,
+        duration_seconds=(form.duration_minutes.data or 0) * 60 or None,
+        summary=form.summary.data,
+    )
+    db.session.commit()
+    flash(_("Interaction logged."), "success")
+    return redirect(url_for("agent.case", number=current.number))
+
+
+@bp.post("/cases/<number>/link")
+def link(number: str):
+    """Link a related case the agent may also see."""
+    current = _workable_case(number)
+    form = CaseNumberForm()
+    if form.validate_on_submit():
+        other = authz.case_or_404(me(), form.other.data)
+        try:
+            cases.link(current, other, by=me())
+            db.session.commit()
+            flash(_("Cases linked."), "success")
+        except InvalidTransition:
+            db.session.rollback()
+            flash(_("A case cannot be linked to itself."), "warning")
+    return redirect(url_for("agent.case", number=current.number))
+
+
+@bp.post("/cases/<number>/merge")
+def merge(number: str):
+    """Merge this duplicate into another case: its timeline, files and contacts move there."""
+    current = _workable_case(number)
+    form = MergeForm()
+    if not form.validate_on_submit():
+        return _workspace(current, status=400)
+    target = authz.case_or_404(me(), form.into.data)
+    authz.require(authz.can_work_case(me(), target))
+    try:
+        cases.check_version(current, form.version.data)
+        cases.merge(current, into=target, by=me())
+        db.session.commit()
+    except StaleCase:
+        db.session.rollback()
+        flash(_("Someone else changed this case meanwhile. Check it and try again."), "danger")
+        return _workspace(current, status=409, conflict=True)
+    except InvalidTransition:
+        db.session.rollback()
+        flash(_("These cases cannot be merged."), "warning")
+        return redirect(url_for("agent.case", number=current.number))
+    flash(
+        _("%(duplicate)s merged into %(number)s.", duplicate=current.number, number=target.number),
+        "success",
+    )
+    return redirect(url_for("agent.case", number=target.number))
+
+
+@bp.get("/cases/<number>/attachments/<int:attachment_id>")
+def attachment(number: str, attachment_id: int):
+    """Download a file of a case the agent may work."""
+    current = _workable_case(number)
+    return attachment_response(authz.attachment_or_404(me(), current, attachment_id))

@@ -1,0 +1,1 @@
+"""Account and Contact 360 views (being written)."""

@@ -1,0 +1,47 @@
+"""Bulk actions on a queue's cases: the same services as one-by-one edits, per case."""
+
+from __future__ import annotations
+
+from portal.extensions import db
+from portal.models import Case, CaseStatus, Priority, Queue, User
+from portal.services import assignment, cases
+from portal.services.errors import InvalidTransition
+
+
+def apply(selected: list[Case], *, action: str, value: str, queue: Queue, by: User) -> int:
+    """Apply one action to every selected case; all or nothing (the caller commits or not)."""
+    if action == "assign":
+        target = (
+            None
+            if value == "none"
+            else db.session.get(User, int(value))
+            if value.isdigit()
+            else False
+        )
+        if target is False:
+            raise InvalidTransition("unknown assignee")
+        for case in selected:
+            assignment.assign(case, target, by=by, version=case.version)
+    elif action == "priority":
+        try:
+            priority = Priority(value)
+        except ValueError:
+            raise InvalidTransition("unknown priority") from None
+        for case in selected:
+            cases.update_fields(case, version=case.version, by=by, priority=priority)
+    elif action == "status":
+        try:
+            status = CaseStatus(value)
+        except ValueError:
+            raise InvalidTransition("unknown status") from None
+        for case in selected:
+            cases.update_fields(case, version=case.version, by=by, status=status)
+    elif action == "queue":
+        target_queue = db.session.get(Queue, int(value)) if value.isdigit() else None
+        if target_queue is None or target_queue.tier != queue.tier:
+            raise InvalidTransition("cases move only to a queue of the same tier")
+        for case in selected:
+            cases.update_fields(case, version=case.version, by=by, queue=target_queue)
+    else:
+        raise InvalidTransition(f"unknown action {action}")
+    return len(selected)
