@@ -26,6 +26,7 @@ from portal.models import (
     ContactRole,
     ContactRoleKind,
     EventKind,
+    Macro,
     Priority,
     Queue,
     Role,
@@ -34,6 +35,7 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
+from portal.services import sla
 
 DEMO_CASE_COUNT = 300
 DEMO_DAYS = 90
@@ -62,6 +64,33 @@ QUEUES = [
     ("Billing", 1, False),
     ("Specialists", 2, False),
     ("Experts", 3, False),
+]
+# Canned replies: (name, language, body)
+MACROS = [
+    (
+        "Greeting",
+        "en",
+        "Hello {contact_name},\n\nThank you for contacting us about {case_number}. "
+        "I am looking into it now.\n\n{agent_name}",
+    ),
+    (
+        "Need more details",
+        "en",
+        "Hello {contact_name}, could you send a screenshot and the exact time the problem "
+        "happened? That helps us solve {case_number} faster.",
+    ),
+    (
+        "سلام و پیگیری",
+        "fa",
+        "سلام {contact_name}،\n\nاز تماس شما درباره‌ی پرونده‌ی {case_number} سپاسگزاریم. "
+        "در حال بررسی هستم.\n\n{agent_name}",
+    ),
+    (
+        "تحية ومتابعة",
+        "ar",
+        "مرحباً {contact_name}،\n\nشكراً لتواصلك بخصوص التذكرة {case_number}. "
+        "أعمل على حلها الآن.\n\n{agent_name}",
+    ),
 ]
 # entitlement -> priority -> (first response, resolution) in business minutes
 SLA_TARGETS = {
@@ -158,6 +187,7 @@ def seed_reference_data(password: str) -> dict:
                     "calendar": calendar,
                 },
             )
+    queues["Billing"].auto_assign = True
     _get_or_create(
         RoutingRule, category="billing", defaults={"position": 10, "queue": queues["Billing"]}
     )
@@ -178,6 +208,8 @@ def seed_reference_data(password: str) -> dict:
                 user.queues.append(queues[queue_name])
         staff[email] = user
     accounts["Acme Corporation"].owner = staff["supervisor@example.com"]
+    for name, language, body in MACROS:
+        _get_or_create(Macro, name=name, defaults={"language": language, "body": body})
     customers = {}
     for email, name, account_name, account_role in CUSTOMERS:
         account = accounts[account_name]
@@ -232,9 +264,6 @@ def _make_case(rng, scenario, contact, reference, created_at, now) -> Case:
         u for u in reference["staff"].values() if u.role is Role.AGENT and u.max_tier >= queue.tier
     ]
     assignee = None if status is CaseStatus.NEW else rng.choice(agents)
-    first, resolution = SLA_TARGETS[contact.account.entitlement if contact.account else "standard"][
-        priority.value
-    ]
     case = Case(
         subject=scenario["subject"],
         description=scenario["description"],
@@ -249,10 +278,8 @@ def _make_case(rng, scenario, contact, reference, created_at, now) -> Case:
         tier=queue.tier,
         assignee=assignee,
         created_at=created_at,
-        # Wall-clock approximation for demo data; the SLA engine computes business time.
-        first_response_due_at=created_at + timedelta(minutes=first),
-        resolution_due_at=created_at + timedelta(minutes=resolution),
     )
+    sla.start_clock(case)
     moment = created_at
     if status is not CaseStatus.NEW:
         replies = (
