@@ -11,6 +11,9 @@ from flask.cli import AppGroup
 from portal.extensions import db
 
 outbox_cli = AppGroup("outbox", help="Deliver queued side effects (email, indexing, webhooks).")
+sla_cli = AppGroup(
+    "sla", help="SLA clocks: record breaches (run every minute from cron or the worker)."
+)
 
 
 @click.command("seed-demo")
@@ -47,6 +50,21 @@ def outbox_drain(limit: int) -> None:
     click.echo(f"Delivered {delivered} message(s); {failed} failed and will be retried or parked.")
 
 
+@sla_cli.command("sweep")
+def sla_sweep() -> None:
+    """Record every SLA breach not yet recorded (idempotent: a second run adds nothing)."""
+    from portal.models._base import utcnow
+    from portal.services import sla
+
+    breaches = sla.record_breaches(now=utcnow())
+    db.session.commit()
+    click.echo(f"Recorded {len(breaches)} new breach(es).")
+
+
 def init_app(app: Flask) -> None:
+    from portal.search.cli import search_cli
+
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(sla_cli)
+    app.cli.add_command(search_cli)

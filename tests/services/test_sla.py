@@ -509,3 +509,16 @@ def test_breach_recorded_meanwhile_by_a_concurrent_sweep_is_skipped(db, policy, 
     monkeypatch.setattr(sla, "_not_recorded", lambda metric, due: db.true())
     assert sla.record_breaches(now=tuesday(11)) == []
     assert breaches(db) == [(case.id, "first_response", monday(17), 60)]
+
+
+def test_sweep_command_records_breaches_once(app, db):
+    make_policy()
+    case = make_case(status=CaseStatus.OPEN)
+    case.first_response_due_at = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["sla", "sweep"])
+    second = runner.invoke(args=["sla", "sweep"])
+    assert "Recorded 1 new breach" in first.output, first.output
+    assert "Recorded 0 new breach" in second.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(SLABreach)) == 1
