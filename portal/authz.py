@@ -164,3 +164,8 @@ def can_act_as_customer(user: User, case: Case) -> bool:
 def can_work_case(user: User, case: Case) -> bool:
     """Staff who may reply, note and change fields: agents up to their tier, supervisors, admins."""
     return is_staff(user) and (sees_all_queues(user) or case.tier <= user.max_tier)
+
+
+def can_merge_contacts(user: User) -> bool:
+    """Merging contacts (and undoing a merge) moves cases and logins: supervisors and admins."""
+    return user.is_authenticated and user.is_active and user.role in (Role.SUPERVISOR, Role.ADMIN)

@@ -63,8 +63,10 @@ def sla_sweep() -> None:
 
 def init_app(app: Flask) -> None:
     from portal.search.cli import search_cli
+    from portal.services.contact_import import contacts_cli
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(sla_cli)
+    app.cli.add_command(contacts_cli)
     app.cli.add_command(search_cli)
