@@ -29,6 +29,9 @@ run: $(VENV)/.installed translations
 test: $(VENV)/.installed-dev translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+bench: $(VENV)/.installed-dev translations
+	$(BIN)/python bench/queue_page.py
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -29,6 +29,7 @@ def upgrade():
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sla_warning_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_cases_account_created', ['account_id', 'created_at'], unique=False)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_assigned_at', sa.DateTime(timezone=True), nullable=True))
 
@@ -37,5 +38,6 @@ def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('last_assigned_at')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_account_created')
         batch_op.drop_column('sla_warning_at')
     op.drop_table('macros')

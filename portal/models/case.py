@@ -44,6 +44,7 @@ class Case(db.Model):
         sa.Index("ix_cases_assignee_status", "assignee_id", "status"),
         sa.Index("ix_cases_requester_updated", "requester_id", "updated_at"),
         sa.Index("ix_cases_account_updated", "account_id", "updated_at"),
+        sa.Index("ix_cases_account_created", "account_id", "created_at"),
         sa.Index("ix_cases_status_updated", "status", "updated_at"),
     )
 
