@@ -1,0 +1,56 @@
+"""Case search: a Whoosh index that understands Persian, Arabic and English.
+
+The only package that imports whoosh. Public functions:
+- `search_cases(user, text, page=, per_page=, sort=)` -> Result (hits, total, facets, suggestion)
+- `rebuild(progress)`, `verify()` -> Drift, `sync(progress)` -> SyncReport
+- `index_cases(case_ids)`: bring cases up to date now (the outbox normally does this)
+- `prepare_query(text)`, `analyze(text)`: the analysis, for tests and tools
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.search.access import Reader, reader_for
+from portal.search.analysis import analyze, prepare_query
+from portal.search.indexing import (
+    KIND,
+    Drift,
+    SyncReport,
+    index_cases,
+    index_message,
+    install_session_hooks,
+    rebuild,
+    sync,
+    verify,
+)
+from portal.search.query import FacetValue, Hit, Result, search_cases
+from portal.search.schema import SCHEMA_VERSION
+from portal.services import outbox
+
+
+def init_app(app: Flask) -> None:
+    """Register the `search.case` outbox handler and the session hooks that enqueue it."""
+    outbox.handler(KIND)(index_message)
+    install_session_hooks()
+
+
+__all__ = [
+    "KIND",
+    "SCHEMA_VERSION",
+    "Drift",
+    "FacetValue",
+    "Hit",
+    "Reader",
+    "Result",
+    "SyncReport",
+    "analyze",
+    "index_cases",
+    "init_app",
+    "prepare_query",
+    "reader_for",
+    "rebuild",
+    "search_cases",
+    "sync",
+    "verify",
+]

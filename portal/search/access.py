@@ -1,0 +1,63 @@
+"""Who may find what: the Whoosh side of `authz.case_filter`.
+
+Search never decides rights on its own. `reader_for(user)` turns the predicates of
+portal/authz.py into a restriction that is AND-ed into every query, so results, totals,
+facets and suggestions all come from the same restricted set; tests compare it with
+`authz.visible_cases` for every role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query
+
+from portal import authz
+from portal.models import Role
+from portal.search.schema import PUBLIC_TEXT_FIELDS, STAFF_TEXT_FIELDS
+
+# Field filters a reader may type (`status:open`), by who may use them.
+PUBLIC_FILTERS = frozenset(
+    {"status", "priority", "channel", "account", "category", "created", "updated", "resolved"}
+)
+STAFF_FILTERS = PUBLIC_FILTERS | {"queue", "tier", "assignee"}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What one user's searches may touch."""
+
+    user_id: int
+    restriction: query.Query | None  # None: every case
+    text_fields: tuple[str, ...]  # free-text fields; `internal` only for staff
+    filters: frozenset[str]  # field filters this reader may use
+    is_staff: bool
+
+
+def _restriction(user) -> query.Query | None:
+    """authz.case_filter as a Whoosh query (None: no restriction). Callers checked access."""
+    if authz.sees_all_queues(user):
+        return None
+    if authz.is_staff(user):
+        return query.Or([query.Term("tier", str(tier)) for tier in range(1, user.max_tier + 1)])
+    own = query.Term("requester_id", str(user.contact_id))
+    if authz.sees_account_cases(user):
+        return query.Or([own, query.Term("account_id", str(user.contact.account_id))])
+    return own
+
+
+def reader_for(user) -> Reader | None:
+    """The search rights of `user`; None when they may see no case at all."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    staff = authz.is_staff(user)
+    if not staff and (user.role != Role.CUSTOMER or user.contact_id is None):
+        return None
+    internal = authz.can_see_internal_notes(user)
+    return Reader(
+        user_id=user.id,
+        restriction=_restriction(user),
+        text_fields=STAFF_TEXT_FIELDS if internal else PUBLIC_TEXT_FIELDS,
+        filters=STAFF_FILTERS if staff else PUBLIC_FILTERS,
+        is_staff=staff,
+    )

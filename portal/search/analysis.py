@@ -1,0 +1,422 @@
+"""Text analysis for Persian, Arabic and English: one analyzer at index time and query time.
+
+What it does, in order (see ../shared/SEARCH-NOTES.md for the measurements behind it):
+1. split into words, keeping ZWNJ, harakat and tatweel *inside* a word, so that `سازمان‌ها`
+   and `مُدیریت` stay one word;
+2. normalize each word on its own (NFKC, drop ZWNJ/ZWJ, direction marks, tatweel and
+   harakat, fold Arabic letter variants to Persian ones, map Persian and Arabic-Indic digits
+   to ASCII, lowercase), so start/end offsets keep pointing into the original text;
+3. join a detached `می`/`نمی` onto the next word and `ها/های/تر/ترین/ای` onto the previous one;
+4. drop a small English/Persian/Arabic stoplist;
+5. stem lightly: Porter2 (Snowball English) for Latin words, a conservative suffix and `ال`
+   stripper for Arabic script.
+
+Whoosh pickles the analyzer into the index, so `CaseworkAnalyzer` must stay importable at this
+dotted path; any change to what it produces needs a new `SCHEMA_VERSION` (a full rebuild).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Analyzer, Token
+from whoosh.lang.porter2 import stem as porter_stem  # Porter2: Snowball English
+
+ZWNJ = "\u200c"
+
+# Characters that may sit inside a word but carry no meaning for search: joiners, direction
+# marks, tatweel, harakat (fathatan..sukun, superscript alef, hamza/madda above and below)
+# and Quranic annotation marks.
+_INVISIBLE = (
+    "\u200c\u200d"  # ZWNJ, ZWJ
+    "\u200e\u200f\u061c"  # LRM, RLM, ALM
+    "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides and isolates
+    "\u0640"  # tatweel
+    "\u064b-\u065f\u0670"  # harakat, hamza above/below, superscript alef
+    "\u06d6-\u06ed"  # Quranic marks
+)
+WORD_PATTERN = re.compile(rf"(?:[^\W_]|[{_INVISIBLE}])+")
+_DROPPED = [
+    *"\u200c\u200d\u200e\u200f\u061c\u0640\u0670\u0621",  # ... and the standalone hamza
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+    *map(chr, range(0x064B, 0x0660)),
+    *map(chr, range(0x06D6, 0x06EE)),
+]
+
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys(_DROPPED),
+        "ي": "ی",
+        "ى": "ی",
+        "ئ": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ە": "ه",
+        "ھ": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        **{chr(0x06F0 + n): str(n) for n in range(10)},  # Persian digits
+        **{chr(0x0660 + n): str(n) for n in range(10)},  # Arabic-Indic digits
+    }
+)
+
+# Detached pieces that belong to a neighbouring Persian word (normalized spellings).
+JOIN_PREFIXES = frozenset({"می", "نمی"})
+JOIN_SUFFIXES = frozenset({"ها", "های", "هایی", "تر", "ترین", "ای"})
+_JOINABLE = JOIN_PREFIXES | JOIN_SUFFIXES
+
+_ENGLISH_STOPS = (
+    "a an and are as at be but by for from if in into is it its of on or that the their then "
+    "there these they this to was were will with"
+)  # not `no`/`not`, which change what a customer means
+_PERSIAN_STOPS = "و در به از که این ان را با است برای تا یا هم شد شده بود"  # normalized: آن -> ان
+_ARABIC_STOPS = "فی من علی الی عن هذا هذه التی الذی مع او ثم قد"  # normalized: إلى -> الی
+STOP_WORDS = frozenset(f"{_ENGLISH_STOPS} {_PERSIAN_STOPS} {_ARABIC_STOPS}".split())
+
+# Letters only Persian uses: a word holding one is not Arabic, so `ال` is not an article.
+_PERSIAN_ONLY = frozenset("پچژگ")
+_ARTICLES_LONG = ("وال", "بال", "کال", "فال")  # conjunction/preposition + article
+_ARTICLES = ("ال", "لل")
+# Longest first. Plural, comparative, Arabic sound plurals and dual, nisba and taa marbuta.
+_SUFFIXES = (
+    "هایشان",
+    "هایتان",
+    "هایمان",
+    "هایش",
+    "هایت",
+    "هایم",
+    "هایی",
+    "ترین",
+    "های",
+    "ها",
+    "تر",
+    "ات",
+    "ان",
+    "ون",
+    "ین",
+    "یه",
+    "ه",
+    "ی",
+)
+_MIN_STEM = 3
+
+
+def is_arabic_script(word: str) -> bool:
+    return bool(word) and "\u0600" <= word[0] <= "\u06ff"
+
+
+def normalize(text: str) -> str:
+    """Fold one word (or any text) to its searchable spelling; see the module docstring."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_FOLD).lower()
+
+
+_normalize_word = lru_cache(maxsize=200_000)(normalize)
+
+
+def stem_arabic_script(word: str) -> str:
+    """Strip an article and then suffixes until none applies, keeping at least 3 letters.
+
+    Stripping to a fixed point makes `stem(word + suffix) == stem(word)` for stacked forms
+    (`برنامه‌ها` -> `برنامه` -> `برنام`, like `برنامه` itself).
+    """
+    if not _PERSIAN_ONLY.intersection(word):
+        for article in _ARTICLES_LONG:
+            if word.startswith(article) and len(word) - len(article) >= _MIN_STEM + 1:
+                word = word[len(article) :]
+                break
+        else:
+            for article in _ARTICLES:
+                if word.startswith(article) and len(word) - len(article) >= _MIN_STEM:
+                    word = word[len(article) :]
+                    break
+    for _round in range(4):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+def stem(word: str) -> str:
+    """Light stemming of one normalized word: Porter2 for Latin, suffix stripping for Arabic."""
+    if is_arabic_script(word):
+        return stem_arabic_script(word)
+    if word.isascii() and word.isalpha():
+        return porter_stem(word)
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def index_term(word: str) -> str | None:
+    """The indexed term of a normalized word, or None for a stop word."""
+    if word in STOP_WORDS:
+        return None
+    return stem(word)
+
+
+def split_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalized word) for each word of `text`, with detached pieces joined.
+
+    A joined word spans from the first piece's start to the last piece's end, so a highlight
+    covers `سازمان ها` as a whole.
+    """
+    normalize_word = _normalize_word
+    pieces = [
+        (match.start(), match.end(), normalize_word(match.group()))
+        for match in WORD_PATTERN.finditer(text)
+    ]
+    if _JOINABLE.isdisjoint([piece[2] for piece in pieces]):
+        return [piece for piece in pieces if piece[2]]  # the common case: nothing to join
+    pieces = [piece for piece in pieces if piece[2]]
+    words = []
+    index, count = 0, len(pieces)
+    while index < count:
+        start, end, word = pieces[index]
+        index += 1
+        if word in JOIN_PREFIXES and index < count:
+            next_start, next_end, next_word = pieces[index]
+            if is_arabic_script(next_word) and text[end:next_start].isspace():
+                word, end = word + next_word, next_end
+                index += 1
+        while index < count and is_arabic_script(word):
+            next_start, next_end, next_word = pieces[index]
+            if next_word not in JOIN_SUFFIXES or not text[end:next_start].isspace():
+                break
+            word, end = word + next_word, next_end
+            index += 1
+        words.append((start, end, word))
+    return words
+
+
+class CaseworkAnalyzer(Analyzer):
+    """The one analyzer of every text field; Whoosh calls it at index and query time."""
+
+    is_morph = True  # stems: Whoosh then keeps unstemmed words for spelling suggestions
+
+    def has_morph(self) -> bool:
+        return True
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        no_morph=False,
+        nomorph=False,
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.boost = 1.0
+        if not tokenize:
+            # Prefix and range texts: the whole text, folded but not stemmed.
+            text = normalize(value)
+            if text:
+                token.text, token.stopped = text, False
+                if keeporiginal:
+                    token.original = value
+                if positions:
+                    token.pos = start_pos
+                if chars:
+                    token.startchar, token.endchar = start_char, start_char + len(value)
+                yield token
+            return
+        stemming = not (no_morph or nomorph)
+        position = start_pos
+        for start, end, word in split_words(value):
+            term = index_term(word) if stemming else (None if word in STOP_WORDS else word)
+            if term is None:
+                if removestops:
+                    continue
+                token.text, token.stopped = word, True
+            else:
+                token.text, token.stopped = term, False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                # Stop words take no position, so a phrase still matches across one.
+                token.pos = position
+                if term is not None:
+                    position += 1
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
+
+
+def analyze(text: str) -> list[str]:
+    """The terms the analyzer makes of `text` (handy in tests and query preparation)."""
+    return [token.text for token in CaseworkAnalyzer()(text)]
+
+
+# Query preparation ------------------------------------------------------------------------
+
+_QUERY_TOKEN = re.compile(r'[^\s()"]*"[^"]*"|[()]|[^\s()"]+')  # field:"a phrase" is one
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+_MAX_SPLITS = 2
+
+TermExists = Callable[[str], bool]
+
+
+def _is_plain_word(token: str) -> bool:
+    return (
+        token not in _OPERATORS
+        and token not in ("(", ")")
+        and not token.startswith('"')
+        and ":" not in token
+        and not token.endswith("*")
+    )
+
+
+def _join_detached(words: list[str]) -> list[str]:
+    """Join `می`/`نمی` to the next word and plural/comparative suffixes to the previous one."""
+    joined: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if (
+            _normalize_word(word) in JOIN_PREFIXES
+            and index < len(words)
+            and is_arabic_script(_normalize_word(words[index]))
+        ):
+            word = word + ZWNJ + words[index]
+            index += 1
+        while (
+            index < len(words)
+            and is_arabic_script(_normalize_word(word))
+            and _normalize_word(words[index]) in JOIN_SUFFIXES
+        ):
+            word = word + ZWNJ + words[index]
+            index += 1
+        joined.append(word)
+    return joined
+
+
+def _single_term(text: str) -> str | None:
+    terms = analyze(text)
+    return terms[0] if len(terms) == 1 else None
+
+
+def _splits(word: str, term_exists: TermExists) -> list[str]:
+    """Spaced spellings of a compound (`نرمافزار` -> `نرم افزار`) whose parts are indexed."""
+    folded = normalize(word)
+    if not is_arabic_script(folded) or len(folded) < 4 or _single_term(word) is None:
+        return []
+    points = []
+    if ZWNJ in word:
+        # The writer told us where the parts are.
+        left = normalize(word[: word.index(ZWNJ)])
+        points.append(len(left))
+    points.extend(i for i in range(2, len(folded) - 1) if i not in points)
+    found = []
+    for point in points:
+        left, right = folded[:point], folded[point:]
+        if left in JOIN_PREFIXES or right in JOIN_SUFFIXES:
+            continue
+        if left in STOP_WORDS or right in STOP_WORDS:
+            continue
+        if term_exists(left) and term_exists(right):
+            found.append(f'"{left} {right}"')
+            if len(found) == _MAX_SPLITS:
+                break
+    return found
+
+
+def _prepare_run(words: list[str], term_exists: TermExists | None) -> list[str]:
+    words = _join_detached(words)
+    if term_exists is None:
+        return words
+    prepared = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else None
+        if (
+            following is not None
+            and _single_term(word) is not None
+            and _single_term(following) is not None
+            and term_exists(word + following)
+        ):
+            # `نرم افزار` typed with a space, but the index also holds `نرم‌افزار`.
+            prepared.append(f"(({word} {following}) OR {word}{following})")
+            index += 2
+            continue
+        alternatives = _splits(word, term_exists)
+        prepared.append(f"({word} OR {' OR '.join(alternatives)})" if alternatives else word)
+        index += 1
+    return prepared
+
+
+def _prepare_phrase(phrase: str, term_exists: TermExists | None) -> str:
+    """A phrase, or it OR-ed with its other compound spellings (`"نصب نرم افزار"` also
+    matches `نصب نرم‌افزار`, and the other way round)."""
+    words = phrase.strip('"').split()
+    if term_exists is None or not words:
+        return phrase
+    joined: list[str] = []
+    index = 0
+    while index < len(words):
+        pair = words[index] + words[index + 1] if index + 1 < len(words) else None
+        if pair and term_exists(pair) and _single_term(pair) is not None:
+            joined.append(pair)
+            index += 2
+        else:
+            joined.append(words[index])
+            index += 1
+    split = []
+    for word in words:
+        alternatives = _splits(word, term_exists)
+        split.append(alternatives[0].strip('"') if alternatives else word)
+    variants = dict.fromkeys(" ".join(variant) for variant in (words, joined, split))
+    if len(variants) == 1:
+        return phrase
+    return "(" + " OR ".join(f'"{variant}"' for variant in variants) + ")"
+
+
+def prepare_query(text: str, term_exists: TermExists | None = None) -> str:
+    """Get a query string ready for Whoosh's parser, which analyses each word on its own.
+
+    Joins detached Persian prefixes and suffixes onto their word, and, given `term_exists`
+    (does this text make one term that is in the index?), adds the other spacings of compound
+    words: `نرم افزار` also finds `نرم‌افزار` and `نرمافزار`, and the other way round.
+    Operators, parentheses, phrases, `field:value` and `prefix*` pass through untouched.
+    """
+    output: list[str] = []
+    run: list[str] = []
+    for token in _QUERY_TOKEN.findall(text):
+        if _is_plain_word(token):
+            run.append(token)
+            continue
+        output.extend(_prepare_run(run, term_exists))
+        run = []
+        output.append(_prepare_phrase(token, term_exists) if token.startswith('"') else token)
+    output.extend(_prepare_run(run, term_exists))
+    return " ".join(output)
+
+
+def index_term_exists(reader, fieldnames) -> TermExists:
+    """A `term_exists` for prepare_query that looks the analysed text up in a Whoosh reader."""
+
+    def exists(text: str) -> bool:
+        term = _single_term(text)
+        return term is not None and any((name, term) in reader for name in fieldnames)
+
+    return exists
