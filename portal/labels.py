@@ -50,3 +50,11 @@ def init_app(app: Flask) -> None:
         channel_label=lambda value: CHANNEL_LABELS[Channel(value)],
         status_badge=lambda value: STATUS_BADGES[CaseStatus(value)],
     )
+
+
+FACET_LABELS = {
+    "status": _l("Status"),
+    "priority": _l("Priority"),
+    "queue": _l("Queue"),
+    "account": _l("Account"),
+}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import authz
+from portal import authz, search
 from portal.customer.forms import (
     CATEGORY_LABELS,
     STATUS_FILTERS,
@@ -17,8 +17,9 @@ from portal.customer.forms import (
 )
 from portal.downloads import attachment_response
 from portal.extensions import db, limiter, login_manager
+from portal.labels import FACET_LABELS
 from portal.models import Priority, Role
-from portal.services import case_lists, cases
+from portal.services import case_lists, cases, deflection
 from portal.services.attachments import AttachmentRejected
 from portal.services.errors import InvalidTransition
 
@@ -201,3 +202,47 @@ def attachment(number: str, attachment_id: int):
     case = authz.case_or_404(me, number)
     file = authz.attachment_or_404(me, case, attachment_id)
     return attachment_response(file)
+
+
+@bp.get("/search")
+def search_page():
+    """Search my cases (or my company's): public text only."""
+    text = request.args.get("q", "")[:500]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    result = search.search_cases(_me(), text, page=page) if text.strip() else search.Result(text="")
+    return render_template(
+        "search/customer.html",
+        result=result,
+        facet_names=FACET_LABELS,
+        case_url=lambda number: url_for("customer.case_page", number=number),
+    )
+
+
+@bp.get("/cases/suggest")
+@limiter.limit("60 per minute")
+def suggest():
+    """Resolved cases like the one being typed, as JSON for the new-case form."""
+    hits = deflection.suggest(_me(), request.args.get("q", "")[:200])
+    return jsonify(
+        suggestions=[
+            {
+                "number": hit.number,
+                "subject": hit.subject,
+                "url": url_for("customer.case_page", number=hit.number),
+            }
+            for hit in hits
+        ]
+    )
+
+
+@bp.post("/cases/deflections")
+def deflect():
+    """Count a suggestion that was opened or that answered the question."""
+    me = _me()
+    case = authz.case_or_404(me, request.form.get("number", ""))
+    kind = request.form.get("kind", "")
+    if kind not in deflection.KINDS:
+        return jsonify(error={"status": 400, "message": "kind must be click or solved"}), 400
+    deflection.record(me, kind=kind, case=case)
+    db.session.commit()
+    return jsonify(recorded=kind)

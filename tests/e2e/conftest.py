@@ -98,6 +98,9 @@ def live_server(live_settings):
     subprocess.run(
         [*flask, "seed-demo", "--cases", "40"], cwd=ROOT, env=env, check=True, capture_output=True
     )
+    subprocess.run(
+        [*flask, "search", "rebuild"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env["BASE_URL"] = base_url

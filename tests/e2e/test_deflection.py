@@ -1,0 +1,61 @@
+"""While a customer types a new case, similar resolved cases are offered, and a "this answers
+my question" click is counted."""
+
+from __future__ import annotations
+
+import re
+
+from portal import authz
+from portal.extensions import db
+from portal.models import AuditEvent, Case, CaseStatus, User
+
+
+def resolved_subject(live_app) -> str:
+    with live_app.app_context():
+        me = db.session.scalar(db.select(User).where(User.email == "customer@example.com"))
+        case = db.session.scalar(
+            authz.visible_cases(me)
+            .where(
+                Case.requester_id == me.contact_id,
+                Case.status.in_((CaseStatus.RESOLVED, CaseStatus.CLOSED)),
+            )
+            .order_by(Case.id)
+            .limit(1)
+        )
+        if case is None:  # make one: the demo draw may not have resolved a case of this customer
+            case = db.session.scalar(
+                authz.visible_cases(me).where(Case.requester_id == me.contact_id).limit(1)
+            )
+            case.status = CaseStatus.RESOLVED
+            db.session.commit()
+            from portal.services import outbox
+
+            outbox.deliver()
+        return case.subject
+
+
+def deflections(live_app) -> int:
+    with live_app.app_context():
+        return db.session.scalar(
+            db.select(db.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "case.deflection")
+        )
+
+
+def test_typing_a_subject_offers_resolved_cases(page, live_app):
+    subject = resolved_subject(live_app)
+    before = deflections(live_app)
+    page.goto("/login")
+    page.get_by_label("Email").fill("customer@example.com")
+    page.get_by_label("Password").fill("casework-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/my$"))
+    page.goto("/my/cases/new")
+    page.get_by_label("Subject").press_sequentially(subject, delay=10)
+    suggestions = page.locator("#deflection")
+    suggestions.wait_for(state="visible", timeout=5000)
+    assert subject in suggestions.inner_text()
+    suggestions.get_by_role("button", name="This answers my question").first.click()
+    page.get_by_text("Glad it helped").wait_for(state="visible", timeout=5000)
+    assert deflections(live_app) == before + 1
