@@ -25,7 +25,19 @@ def create_app(config: dict | None = None) -> Flask:
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from portal import agent, auth, cli, customer, errors, extensions, home, i18n, labels, security
+    from portal import (
+        agent,
+        auth,
+        cli,
+        customer,
+        errors,
+        extensions,
+        feedback,
+        home,
+        i18n,
+        labels,
+        security,
+    )
     from portal.database import init_database
 
     init_database(app)
@@ -52,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(home.bp)
     app.register_blueprint(customer.bp)
     app.register_blueprint(agent.bp)
+    app.register_blueprint(feedback.bp)
     return app
 
 

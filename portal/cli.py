@@ -52,16 +52,23 @@ def outbox_drain(limit: int) -> None:
 
 @sla_cli.command("sweep")
 def sla_sweep() -> None:
-    """Record every SLA breach not yet recorded (idempotent: a second run adds nothing)."""
+    """Record new SLA breaches, then warn, notify and escalate (idempotent: a second run adds
+    nothing)."""
     from portal.models._base import utcnow
-    from portal.services import sla
+    from portal.services import escalations, outbox
 
-    breaches = sla.record_breaches(now=utcnow())
+    outcome = escalations.sweep(now=utcnow())
     db.session.commit()
-    click.echo(f"Recorded {len(breaches)} new breach(es).")
+    outbox.deliver_committed()
+    click.echo(f"Recorded {outcome.breaches} new breach(es).")
+    click.echo(
+        f"Sent {outcome.warnings} warning(s) and {outcome.breach_notices} breach notice(s); "
+        f"escalated or flagged {outcome.escalations} case(s)."
+    )
 
 
 def init_app(app: Flask) -> None:
+    from portal.feedback.cli import voc_cli
     from portal.search.cli import search_cli
     from portal.services.contact_import import contacts_cli
 
@@ -69,4 +76,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(sla_cli)
     app.cli.add_command(contacts_cli)
+    app.cli.add_command(voc_cli)
     app.cli.add_command(search_cli)

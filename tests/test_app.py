@@ -20,6 +20,11 @@ PUBLIC_ENDPOINTS = {
     "home.index",
     "home.healthz",
     "static",
+    # signed survey links work without signing in (the token is the credential)
+    "feedback.survey",
+    "feedback.rate",
+    "feedback.thanks",
+    "feedback.survey_comment",
 }
 
 

@@ -23,9 +23,16 @@ from portal.models.enums import (
 from portal.models.escalation import Escalation
 from portal.models.feedback import Feedback
 from portal.models.goal import Goal
+from portal.models.notification import Notification, SLANotification
 from portal.models.outbox import OutboxMessage
 from portal.models.sla import BusinessCalendar, Holiday, SLABreach, SLAPolicy
 from portal.models.user import LoginAttempt, PasswordResetToken, User, UserSession
+from portal.models.voc import (
+    FeedbackComment,
+    FeedbackTheme,
+    SurveyInvitation,
+    feedback_theme_links,
+)
 
 __all__ = [
     "Account",
@@ -46,14 +53,17 @@ __all__ = [
     "EscalationState",
     "EventKind",
     "Feedback",
+    "FeedbackComment",
     "FeedbackKind",
     "FeedbackStatus",
+    "FeedbackTheme",
     "Goal",
     "GoalDirection",
     "GoalOwnerKind",
     "Holiday",
     "LoginAttempt",
     "Macro",
+    "Notification",
     "OutboxMessage",
     "OutboxStatus",
     "PasswordResetToken",
@@ -62,8 +72,11 @@ __all__ = [
     "Role",
     "RoutingRule",
     "SLABreach",
+    "SLANotification",
     "SLAPolicy",
     "Sentiment",
+    "SurveyInvitation",
     "User",
     "UserSession",
+    "feedback_theme_links",
 ]

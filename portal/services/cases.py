@@ -26,7 +26,7 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
-from portal.services import assignment, attachments, audit, notifications, routing, sla
+from portal.services import assignment, attachments, audit, notifications, routing, sla, surveys
 from portal.services.attachments import Upload
 from portal.services.errors import InvalidTransition, NotAllowed, StaleCase
 
@@ -168,6 +168,7 @@ def change_status(
     _touch(case, now)
     if new_status == CaseStatus.RESOLVED:
         notifications.case_resolved(case)
+        surveys.send_csat(case, now=now)
     elif old_status == CaseStatus.RESOLVED and new_status == CaseStatus.OPEN:
         notifications.case_reopened(case)
     audit.record("case.status", by=by, subject=case, old=old_status.value, new=new_status.value)

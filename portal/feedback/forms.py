@@ -1,0 +1,158 @@
+"""Forms of the feedback blueprint and the translated names of its enumerations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.labels import CHANNEL_LABELS
+from portal.models import FeedbackKind, FeedbackStatus, Sentiment
+from portal.services import surveys, voc
+
+KIND_LABELS = {
+    FeedbackKind.CSAT: _l("Satisfaction rating"),
+    FeedbackKind.NPS: _l("Recommendation score"),
+    FeedbackKind.COMPLAINT: _l("Complaint"),
+    FeedbackKind.SUGGESTION: _l("Suggestion"),
+    FeedbackKind.COMPLIMENT: _l("Compliment"),
+    FeedbackKind.QUESTION: _l("Question"),
+}
+STATUS_LABELS = {
+    FeedbackStatus.NEW: _l("New"),
+    FeedbackStatus.ACKNOWLEDGED: _l("Acknowledged"),
+    FeedbackStatus.IN_PROGRESS: _l("In progress"),
+    FeedbackStatus.CLOSED: _l("Closed"),
+}
+STATUS_BADGES = {
+    FeedbackStatus.NEW: "text-bg-info",
+    FeedbackStatus.ACKNOWLEDGED: "text-bg-primary",
+    FeedbackStatus.IN_PROGRESS: "text-bg-warning",
+    FeedbackStatus.CLOSED: "text-bg-secondary",
+}
+SENTIMENT_LABELS = {
+    Sentiment.POSITIVE: _l("Positive"),
+    Sentiment.NEUTRAL: _l("Neutral"),
+    Sentiment.NEGATIVE: _l("Negative"),
+}
+CSAT_LABELS = {
+    1: _l("Very dissatisfied"),
+    2: _l("Dissatisfied"),
+    3: _l("Neither satisfied nor dissatisfied"),
+    4: _l("Satisfied"),
+    5: _l("Very satisfied"),
+}
+SENTIMENT_CHOICES = [
+    SelectChoice("", _l("Judge from the kind")),
+    *(SelectChoice(key.value, label) for key, label in SENTIMENT_LABELS.items()),
+]
+ITEM_KIND_CHOICES = [SelectChoice(kind.value, KIND_LABELS[kind]) for kind in voc.ITEM_KINDS]
+
+
+def score_choices(kind: FeedbackKind) -> list[SelectChoice]:
+    if kind == FeedbackKind.CSAT:
+        return [SelectChoice(score, CSAT_LABELS[score]) for score in surveys.SCORES[kind]]
+    return [SelectChoice(score, str(score)) for score in surveys.SCORES[kind]]
+
+
+class RatingForm(FlaskForm):
+    """The survey's choices; the emailed one arrives pre-selected, a POST records it."""
+
+    score = RadioField(_l("Your rating"), coerce=int, validators=[InputRequired()])
+
+    def __init__(self, *args, kind: FeedbackKind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.score.choices = score_choices(kind)
+
+
+class SurveyCommentForm(FlaskForm):
+    comment = TextAreaField(
+        _l("Anything you would like to add? (optional)"),
+        validators=[Optional(), Length(max=surveys.MAX_COMMENT)],
+    )
+
+
+class CustomerFeedbackForm(FlaskForm):
+    kind = SelectField(_l("What kind of feedback is it?"), choices=ITEM_KIND_CHOICES)
+    case_id = SelectField(_l("About a case (optional)"), coerce=int, default=0)
+    summary = StringField(
+        _l("In one line"), validators=[DataRequired(), Length(max=voc.MAX_SUMMARY)]
+    )
+    detail = TextAreaField(
+        _l("Tell us more"), validators=[DataRequired(), Length(max=voc.MAX_DETAIL)]
+    )
+
+    def set_cases(self, cases) -> None:
+        self.case_id.choices = [
+            SelectChoice(0, _l("No particular case")),
+            *(SelectChoice(case.id, f"{case.number} · {case.subject}") for case in cases),
+        ]
+
+
+class LogFeedbackForm(FlaskForm):
+    """Feedback heard on a call, in an email or a chat, logged by staff."""
+
+    kind = SelectField(_l("Kind"), choices=ITEM_KIND_CHOICES)
+    channel = SelectField(
+        _l("Heard through"),
+        choices=[SelectChoice(key.value, label) for key, label in CHANNEL_LABELS.items()],
+        default="phone",
+    )
+    case_number = StringField(_l("Case number (optional)"), validators=[Length(max=20)])
+    contact_email = StringField(
+        _l("Contact's email (optional if a case is given)"), validators=[Length(max=254)]
+    )
+    summary = StringField(_l("Summary"), validators=[DataRequired(), Length(max=voc.MAX_SUMMARY)])
+    detail = TextAreaField(
+        _l("What the customer said"), validators=[DataRequired(), Length(max=voc.MAX_DETAIL)]
+    )
+    sentiment = SelectField(_l("Sentiment"), choices=SENTIMENT_CHOICES, default="")
+    themes = SelectMultipleField(_l("Themes"), coerce=int, validators=[Optional()])
+
+
+class ItemUpdateForm(FlaskForm):
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(key.value, label) for key, label in STATUS_LABELS.items()],
+    )
+    owner_id = SelectField(_l("Owner"), coerce=int)
+    sentiment = SelectField(
+        _l("Sentiment"),
+        choices=[SelectChoice(key.value, label) for key, label in SENTIMENT_LABELS.items()],
+    )
+    themes = SelectMultipleField(_l("Themes"), coerce=int, validators=[Optional()])
+
+    def set_choices(self, staff, themes) -> None:
+        self.owner_id.choices = [
+            SelectChoice(0, _l("Nobody")),
+            *(SelectChoice(user.id, user.name) for user in staff),
+        ]
+        self.themes.choices = [SelectChoice(theme.id, theme.name) for theme in themes]
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Internal comment (never shown to the customer)"),
+        validators=[DataRequired(), Length(max=voc.MAX_COMMENT)],
+    )
+
+
+class ResponseForm(FlaskForm):
+    response = TextAreaField(
+        _l("Response to the customer (emailed, shown in their portal)"),
+        validators=[DataRequired(), Length(max=voc.MAX_RESPONSE)],
+    )
+
+
+class ThemeForm(FlaskForm):
+    name = StringField(_l("Theme"), validators=[DataRequired(), Length(max=voc.MAX_THEME_NAME)])
+    is_active = BooleanField(_l("In use"), default=True)

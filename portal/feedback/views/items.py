@@ -1,0 +1,209 @@
+"""The staff side: feedback list, an item with its internal discussion, triage, the
+closed-loop response, and logging feedback heard on calls or in emails."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal import authz
+from portal.extensions import db, limiter
+from portal.feedback.forms import CommentForm, ItemUpdateForm, LogFeedbackForm, ResponseForm
+from portal.feedback.views import bp, known_id, me
+from portal.models import (
+    Case,
+    Channel,
+    Contact,
+    Feedback,
+    FeedbackKind,
+    FeedbackStatus,
+    FeedbackTheme,
+    Sentiment,
+    User,
+)
+from portal.services import voc
+
+ITEM_FILTERS = {
+    "kind": {"", *(kind.value for kind in FeedbackKind)},
+    "status": {"open", "all", *(status.value for status in FeedbackStatus)},
+}
+
+
+def _staff_item_or_404(item_id: int) -> Feedback:
+    if known_id(item_id) is None:
+        abort(404)
+    item = db.session.scalar(voc.visible_items(me()).where(Feedback.id == item_id))
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.get("/feedback/items")
+@authz.staff_required
+def items():
+    """Feedback items and low scores to follow up, filtered and paged."""
+    args = {
+        "kind": request.args.get("kind", ""),
+        "status": request.args.get("status", "open"),
+        "owner": request.args.get("owner", ""),
+        "theme_id": request.args.get("theme", 0, type=int),
+        "follow_up": request.args.get("follow_up") == "1",
+    }
+    if any(args[name] not in allowed for name, allowed in ITEM_FILTERS.items()):
+        abort(400)
+    owner = args["owner"]
+    if owner not in ("", "me", "none") and not (
+        owner.isascii() and owner.isdigit() and known_id(int(owner))
+    ):
+        abort(400)
+    if args["theme_id"] and known_id(args["theme_id"]) is None:
+        abort(400)
+    page = request.args.get("page", 1, type=int)
+    if page < 1 or page > 100_000:
+        abort(400)
+    result = voc.list_items(
+        me(), **{**args, "status": "" if args["status"] == "all" else args["status"]}, page=page
+    )
+    return render_template(
+        "feedback/items.html",
+        result=result,
+        filters=args,
+        themes=voc.all_themes(),
+        staff=voc.staff_users(),
+    )
+
+
+def _item_page(item: Feedback, *, update_form=None, comment_form=None, response_form=None):
+    detail = voc.item_detail(item, with_comments=True)
+    if update_form is None:
+        update_form = ItemUpdateForm(
+            status=item.status.value,
+            owner_id=item.owner_id or 0,
+            sentiment=(item.sentiment or Sentiment.NEUTRAL).value,
+            themes=[theme.id for theme in detail.themes],
+        )
+    _item_choices(update_form, detail.themes)
+    return render_template(
+        "feedback/item.html",
+        detail=detail,
+        can_edit=voc.can_edit_item(me(), item),
+        update_form=update_form,
+        comment_form=comment_form or CommentForm(),
+        response_form=response_form or ResponseForm(response=item.response),
+    )
+
+
+def _item_choices(form: ItemUpdateForm, current_themes) -> None:
+    themes = {theme.id: theme for theme in [*voc.active_themes(), *current_themes]}
+    form.set_choices(voc.staff_users(), sorted(themes.values(), key=lambda t: t.name))
+
+
+@bp.get("/feedback/items/<int:item_id>")
+@authz.staff_required
+def item(item_id: int):
+    """An item with its links, themes, owner, internal discussion and the response."""
+    return _item_page(_staff_item_or_404(item_id))
+
+
+@bp.post("/feedback/items/<int:item_id>/update")
+@authz.staff_required
+def update_item(item_id: int):
+    """Change status, owner, sentiment and themes."""
+    feedback = _staff_item_or_404(item_id)
+    authz.require(voc.can_edit_item(me(), feedback))
+    form = ItemUpdateForm()
+    _item_choices(form, voc.themes_by_item([feedback.id]).get(feedback.id, []))
+    if not form.validate_on_submit():
+        return _item_page(feedback, update_form=form), 400
+    themes = db.session.scalars(
+        db.select(FeedbackTheme).where(FeedbackTheme.id.in_(form.themes.data or []))
+    ).all()
+    owner = db.session.get(User, form.owner_id.data) if form.owner_id.data else None
+    voc.update_item(
+        feedback,
+        by=me(),
+        status=FeedbackStatus(form.status.data),
+        owner=owner,
+        themes=list(themes),
+        sentiment=Sentiment(form.sentiment.data),
+    )
+    db.session.commit()
+    flash(_("Feedback updated."), "success")
+    return redirect(url_for("feedback.item", item_id=feedback.id))
+
+
+@bp.post("/feedback/items/<int:item_id>/comments")
+@authz.staff_required
+def comment(item_id: int):
+    """Add to the internal discussion."""
+    feedback = _staff_item_or_404(item_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _item_page(feedback, comment_form=form), 400
+    voc.add_comment(feedback, form.body.data, by=me())
+    db.session.commit()
+    return redirect(url_for("feedback.item", item_id=feedback.id) + "#discussion")
+
+
+@bp.post("/feedback/items/<int:item_id>/respond")
+@authz.staff_required
+@limiter.limit("30 per hour")
+def respond(item_id: int):
+    """Close the loop: email the response to the customer and close the item."""
+    feedback = _staff_item_or_404(item_id)
+    authz.require(voc.can_edit_item(me(), feedback))
+    form = ResponseForm()
+    if not form.validate_on_submit():
+        return _item_page(feedback, response_form=form), 400
+    voc.respond(feedback, form.response.data, by=me())
+    db.session.commit()
+    flash(_("Response sent to the customer; the item is closed."), "success")
+    return redirect(url_for("feedback.item", item_id=feedback.id))
+
+
+@bp.route("/feedback/log", methods=["GET", "POST"])
+@authz.staff_required
+def log_item():
+    """Log feedback heard on a call, in an email or a chat (?case= or ?contact= prefills)."""
+    form = LogFeedbackForm()
+    form.themes.choices = [(theme.id, theme.name) for theme in voc.active_themes()]
+    if not form.is_submitted():
+        form.case_number.data = request.args.get("case", "")[:20]
+        contact_id = known_id(request.args.get("contact", type=int))
+        contact = db.session.get(Contact, contact_id) if contact_id else None
+        form.contact_email.data = contact.email if contact and contact.email else ""
+    if form.validate_on_submit():
+        case = contact = None
+        case_number = (form.case_number.data or "").strip()
+        email = (form.contact_email.data or "").strip()
+        if case_number:
+            case_id = Case.id_from_number(case_number)
+            case = db.session.scalar(authz.visible_cases(me()).where(Case.id == (case_id or 0)))
+            if case is None:
+                form.case_number.errors = [_("No case with this number.")]
+        if email:
+            contact = voc.find_contact(email)
+            if contact is None:
+                form.contact_email.errors = [_("No contact with this email address.")]
+        elif case is None and not form.case_number.errors:
+            form.contact_email.errors = [_("Give a case number or the contact's email.")]
+        if not form.case_number.errors and not form.contact_email.errors:
+            themes = db.session.scalars(
+                db.select(FeedbackTheme).where(FeedbackTheme.id.in_(form.themes.data or []))
+            ).all()
+            feedback = voc.create_item(
+                contact,
+                kind=FeedbackKind(form.kind.data),
+                summary=form.summary.data,
+                detail=form.detail.data,
+                case=case,
+                channel=Channel(form.channel.data),
+                sentiment=Sentiment(form.sentiment.data) if form.sentiment.data else None,
+                themes=list(themes),
+                by=me(),
+            )
+            db.session.commit()
+            flash(_("Feedback logged."), "success")
+            return redirect(url_for("feedback.item", item_id=feedback.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("feedback/log.html", form=form), status

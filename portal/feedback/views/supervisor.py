@@ -1,0 +1,109 @@
+"""Supervisors and admins: feedback themes, the VoC dashboard and its CSV export."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal import authz
+from portal.customer.forms import CATEGORY_LABELS
+from portal.extensions import db, limiter
+from portal.feedback.forms import ThemeForm
+from portal.feedback.views import bp, known_id, me
+from portal.models import FeedbackTheme
+from portal.models._base import utcnow
+from portal.services import voc, voc_metrics
+
+log = logging.getLogger("casework.audit")
+
+
+@bp.route("/feedback/themes", methods=["GET", "POST"])
+@authz.supervisor_required
+def themes():
+    """The list of themes, and a new one."""
+    form = ThemeForm()
+    if form.validate_on_submit():
+        try:
+            voc.create_theme(form.name.data, by=me())
+        except voc.ThemeNameTaken:
+            db.session.rollback()
+            form.name.errors = [_("A theme with this name exists already.")]
+        else:
+            db.session.commit()
+            flash(_("Theme added."), "success")
+            return redirect(url_for("feedback.themes"))
+    return render_template("feedback/themes.html", form=form, themes=voc.all_themes()), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/feedback/themes/<int:theme_id>")
+@authz.supervisor_required
+def edit_theme(theme_id: int):
+    """Rename a theme, or retire it (it stays on the items that have it)."""
+    theme = db.session.get(FeedbackTheme, theme_id) if known_id(theme_id) else None
+    if theme is None:
+        abort(404)
+    form = ThemeForm()
+    if form.validate_on_submit():
+        try:
+            voc.update_theme(theme, name=form.name.data, is_active=form.is_active.data, by=me())
+        except voc.ThemeNameTaken:
+            db.session.rollback()
+            flash(_("A theme with this name exists already."), "danger")
+        else:
+            db.session.commit()
+            flash(_("Theme saved."), "success")
+    else:
+        flash(_("A theme needs a name of at most 60 characters."), "danger")
+    return redirect(url_for("feedback.themes"))
+
+
+def _period() -> int:
+    days = request.args.get("days", 30, type=int)
+    if days not in voc_metrics.PERIODS:
+        abort(400)
+    return days
+
+
+@bp.get("/feedback/voc")
+@authz.supervisor_required
+def dashboard():
+    """CSAT, NPS, response rate, trends, breakdowns, follow-ups and themes."""
+    days = _period()
+    return render_template(
+        "feedback/dashboard.html",
+        board=voc_metrics.dashboard(now=utcnow(), days=days),
+        periods=voc_metrics.PERIODS,
+        category_labels=CATEGORY_LABELS,
+    )
+
+
+@bp.get("/supervisor/voc")
+@authz.supervisor_required
+def supervisor_dashboard():
+    """The supervisor console's address for the VoC dashboard."""
+    return redirect(url_for("feedback.dashboard", days=_period()))
+
+
+@bp.get("/feedback/voc.csv")
+@authz.supervisor_required
+@limiter.limit("10 per minute")
+def export():
+    """The period's feedback as CSV (formula-safe); internal discussion is never in it."""
+    days = _period()
+    now = utcnow()
+    start = now - timedelta(days=days)
+    body = voc_metrics.to_csv(voc_metrics.export_rows(start, now))
+    log.info("action='voc.export' actor=%r days=%r", me().id, days)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="voc-{now:%Y%m%d}-{days}d.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
