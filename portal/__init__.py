@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
         i18n,
         labels,
         security,
+        supervisor,
     )
     from portal.database import init_database
 
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(customer.bp)
     app.register_blueprint(agent.bp)
     app.register_blueprint(feedback.bp)
+    app.register_blueprint(supervisor.bp)
     return app
 
 

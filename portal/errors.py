@@ -7,6 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
@@ -67,6 +68,12 @@ def init_app(app: Flask) -> None:
         response = app.make_response((response, status))
         response.headers["Retry-After"] = str(error.retry_after)
         return response
+
+    @app.errorhandler(StaleDataError)
+    def lost_race(error):
+        """Two edits of one record raced past the version check; the later one is refused."""
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(DomainError)
     def domain_error(error):

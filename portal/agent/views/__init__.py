@@ -25,4 +25,10 @@ def me():
     return current_user._get_current_object()
 
 
-from portal.agent.views import cases, crm, search, work  # noqa: E402, F401 - registers the routes
+from portal.agent.views import (  # noqa: E402, F401 - registers the routes
+    cases,
+    crm,
+    escalations,
+    search,
+    work,
+)

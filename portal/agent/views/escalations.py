@@ -1,0 +1,143 @@
+"""Escalating a case from its workspace, the case's escalation history (the partial
+`agent/_escalate.html`, fed by the `escalation_panel(case)` template global), and the signed-in
+staff member's notifications at /agent/notifications."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import authz
+from portal.agent.forms_escalation import EscalateForm, MarkReadForm
+from portal.agent.views import bp, me
+from portal.agent.views.cases import _workable_case, _workspace
+from portal.extensions import db
+from portal.models import Case, EscalationState, Queue, User
+from portal.services import escalations, inbox
+from portal.services.errors import InvalidTransition, StaleCase
+from portal.supervisor.forms import STATE_BADGES, STATE_LABELS
+
+
+def escalation_panel(case: Case) -> dict:
+    """What the escalation card of the case page shows: the form (the one just posted, after
+    a refusal) and the case's escalation history."""
+    form = g.get("escalate_form") or EscalateForm(formdata=None, version=case.version)
+    at_top = case.tier >= escalations.MAX_TIER
+    queues = [] if at_top else escalations.higher_queues(case)
+    form.set_choices(queues, [] if not queues else escalations.higher_tier_agents(case))
+    return {
+        "form": form,
+        "flags_only": not queues,
+        "can_escalate": case.status in escalations.WORKING_STATUSES
+        and authz.can_work_case(me(), case),
+        "history": escalations.history(case),
+    }
+
+
+def unread_notification_count() -> int:
+    """For a badge in the navigation: the signed-in staff member's unread notifications."""
+    user = me()
+    if not authz.is_staff(user):
+        return 0
+    return inbox.unread_count(user, visible=authz.case_filter(user))
+
+
+@bp.record_once
+def _install_template_globals(state) -> None:
+    state.app.jinja_env.globals.update(
+        escalation_panel=escalation_panel,
+        escalation_state_label=lambda value: STATE_LABELS[EscalationState(value)],
+        escalation_state_badge=lambda value: STATE_BADGES[EscalationState(value)],
+        notification_label=inbox.label,
+        notification_text=inbox.display_text,
+        unread_notification_count=unread_notification_count,
+    )
+
+
+def _refused(case: Case, form: EscalateForm, status: int, **options):
+    """The case page again with the escalate form as it was sent (and its errors)."""
+    g.escalate_form = form
+    return _workspace(case, status=status, **options)
+
+
+@bp.post("/cases/<number>/escalate")
+def escalate(number: str):
+    """Move the case up a tier (or flag it to supervisors at the top), with a reason and a
+    hand-off note, on the version the agent saw."""
+    current = _workable_case(number)
+    form = EscalateForm()
+    queues = escalations.higher_queues(current)
+    form.set_choices(queues, escalations.higher_tier_agents(current) if queues else [])
+    if not form.validate_on_submit():
+        return _refused(current, form, 400)
+    to_queue = db.session.get(Queue, form.to_queue.data) if form.to_queue.data else None
+    to_agent = db.session.get(User, form.to_agent.data) if form.to_agent.data else None
+    try:
+        escalation = escalations.escalate(
+            current,
+            by=me(),
+            reason=form.reason.data,
+            handoff_note=form.handoff_note.data,
+            to_queue=to_queue,
+            to_agent=to_agent,
+            version=form.version.data,
+        )
+        db.session.commit()
+    except (StaleCase, StaleDataError):
+        db.session.rollback()
+        db.session.refresh(current)
+        flash(
+            _("Someone else changed this case meanwhile. Check it, then escalate again."),
+            "danger",
+        )
+        form.version.data = current.version
+        return _refused(current, form, 409, conflict=True)
+    except InvalidTransition:
+        db.session.rollback()
+        flash(
+            _(
+                "This escalation is not possible: choose a queue of a higher tier and, if you "
+                "name an agent, one who works in that queue."
+            ),
+            "danger",
+        )
+        return _refused(current, form, 400)
+    if escalations.is_flag(escalation):
+        flash(_("Case %(number)s flagged to supervisors.", number=current.number), "success")
+    else:
+        flash(
+            _(
+                "Case %(number)s escalated to tier %(tier)s.",
+                number=current.number,
+                tier=escalation.to_tier,
+            ),
+            "success",
+        )
+    if authz.can_work_case(me(), current):
+        return redirect(url_for("agent.case", number=current.number))
+    return redirect(url_for("agent.home"))  # the case is now above the agent's tier
+
+
+@bp.get("/notifications")
+def notifications():
+    """The signed-in staff member's notifications, newest first."""
+    user = me()
+    visible = authz.case_filter(user)
+    return render_template(
+        "agent/notifications.html",
+        notifications=inbox.recent(user, visible=visible),
+        unread=inbox.unread_count(user, visible=visible),
+        form=MarkReadForm(formdata=None),
+    )
+
+
+@bp.post("/notifications/read")
+def mark_notifications_read():
+    """Mark one notification, or all of them, as read."""
+    form = MarkReadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    inbox.mark_read(me(), [form.notification.data] if form.notification.data else None)
+    db.session.commit()
+    return redirect(url_for("agent.notifications"))

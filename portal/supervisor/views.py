@@ -1,0 +1,128 @@
+"""The supervisor console: the escalation inbox (accept, assign, return with guidance, resolve).
+Every page here is for supervisors and admins; agents and customers get 403."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import authz
+from portal.extensions import db, login_manager
+from portal.models import Escalation, EscalationState, Role, User
+from portal.services import escalations
+from portal.services.errors import InvalidTransition, StaleCase
+from portal.supervisor.forms import (
+    STATE_BADGES,
+    STATE_LABELS,
+    AcceptForm,
+    ResolveForm,
+    ReturnForm,
+)
+
+bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
+
+
+@bp.before_request
+def supervisors_only():
+    """Signed-in supervisors and admins only: visitors sign in, everyone else gets 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    authz.require(current_user.is_active and current_user.role in (Role.SUPERVISOR, Role.ADMIN))
+    return None
+
+
+@bp.context_processor
+def escalation_labels():
+    return {
+        "state_label": lambda value: STATE_LABELS[EscalationState(value)],
+        "state_badge": lambda value: STATE_BADGES[EscalationState(value)],
+    }
+
+
+def me() -> User:
+    return current_user._get_current_object()
+
+
+def _inbox(status: int = 200):
+    """The open and accepted escalations, by priority then age (or `?sort=age`), paged."""
+    sort = request.args.get("sort", "priority")
+    page = request.args.get("page", 1, type=int)
+    if sort not in escalations.INBOX_SORTS or page is None:
+        abort(400)
+    result = escalations.pending(sort=sort, page=page)
+    return render_template("supervisor/escalations.html", result=result, sort=sort), status
+
+
+@bp.get("/escalations")
+def escalation_list():
+    """The escalation inbox."""
+    return _inbox()
+
+
+def _escalation_or_404(escalation_id: int) -> Escalation:
+    escalation = db.session.get(Escalation, escalation_id)
+    if escalation is None:
+        abort(404)
+    return escalation
+
+
+def _answer(escalation_id: int, form, act, done: str):
+    """Validate the form, run one supervisor action, commit once; refusals re-show the inbox."""
+    escalation = _escalation_or_404(escalation_id)
+    if not form.validate_on_submit():
+        flash(_("Check the form: returning an escalation needs guidance."), "danger")
+        return _inbox(400)
+    try:
+        act(escalation)
+        db.session.commit()
+    except (StaleCase, StaleDataError):
+        db.session.rollback()
+        flash(_("Someone else handled this escalation or changed its case meanwhile."), "danger")
+        return _inbox(409)
+    except InvalidTransition:
+        db.session.rollback()
+        flash(_("This is not possible for this escalation any more."), "danger")
+        return _inbox(400)
+    flash(done, "success")
+    return redirect(url_for("supervisor.escalation_list"))
+
+
+@bp.post("/escalations/<int:escalation_id>/accept")
+def accept(escalation_id: int):
+    """Take the escalated case, or give it to an agent of its queue and tier."""
+    form = AcceptForm()
+
+    def act(escalation):
+        assign_to = db.session.get(User, form.assign_to.data) if form.assign_to.data else None
+        if form.assign_to.data and assign_to is None:
+            raise InvalidTransition("no such agent")
+        escalations.accept(escalation, by=me(), assign_to=assign_to)
+
+    return _answer(escalation_id, form, act, _("Escalation accepted."))
+
+
+@bp.post("/escalations/<int:escalation_id>/return")
+def return_to_lower_tier(escalation_id: int):
+    """Send the case back to the tier it came from, with guidance (a bounce-back)."""
+    form = ReturnForm()
+    return _answer(
+        escalation_id,
+        form,
+        lambda escalation: escalations.return_to_lower_tier(
+            escalation, by=me(), guidance=form.guidance.data
+        ),
+        _("Escalation returned to the lower tier with your guidance."),
+    )
+
+
+@bp.post("/escalations/<int:escalation_id>/resolve")
+def resolve(escalation_id: int):
+    """Mark the escalation as dealt with."""
+    return _answer(
+        escalation_id,
+        ResolveForm(),
+        lambda escalation: escalations.resolve(escalation, by=me()),
+        _("Escalation resolved."),
+    )
