@@ -19,7 +19,7 @@ from portal.downloads import attachment_response
 from portal.extensions import db, limiter, login_manager
 from portal.labels import FACET_LABELS
 from portal.models import Priority, Role
-from portal.services import case_lists, cases, deflection
+from portal.services import case_lists, cases, deflection, surveys
 from portal.services.attachments import AttachmentRejected
 from portal.services.errors import InvalidTransition
 
@@ -42,7 +42,12 @@ def _me():
 @bp.get("")
 def home():
     """My open cases, cases waiting for my reply, and recently resolved ones."""
-    return render_template("customer/home.html", lists=case_lists.customer_home(_me()))
+    me = _me()
+    return render_template(
+        "customer/home.html",
+        lists=case_lists.customer_home(me),
+        surveys_waiting=len(surveys.pending_for(me.contact_id)),
+    )
 
 
 @bp.get("/cases")

@@ -432,3 +432,13 @@ def test_sla_due_times_come_from_the_accounts_entitlement(client, login_as, db):
     case = db.session.scalars(db.select(Case)).one()
     assert case.first_response_due_at - case.created_at == timedelta(minutes=60)
     assert case.resolution_due_at - case.created_at == timedelta(minutes=480)
+
+
+def test_home_prompts_to_rate_resolved_cases(client, customer, db):
+    from portal.services import surveys
+
+    case = factories.make_case(customer.contact, status=CaseStatus.RESOLVED, resolved_at=utcnow())
+    surveys.send_csat(case)
+    db.session.commit()
+    page = client.get("/my").get_data(as_text=True)
+    assert "waiting for your rating" in page and "/feedback/mine" in page
