@@ -33,6 +33,9 @@ def seed_demo(cases: int | None) -> None:
         added = demo.seed_cases(reference, count=count, progress=bar.update)
         db.session.commit()
     click.echo(f"Added {added} cases ({count} wanted).")
+    answers = demo.seed_feedback()
+    db.session.commit()
+    click.echo(f"Added {answers} satisfaction answers.")
     click.echo(f"Demo logins (password: {password}):")
     for email, *_ in demo.STAFF + demo.CUSTOMERS:
         click.echo(f"  {email}")

@@ -54,3 +54,13 @@ def test_demo_account_admin_sees_colleagues_cases(app, db):
     assert len(db.session.scalars(authz.visible_cases(admin)).all()) > len(
         db.session.scalars(authz.visible_cases(plain)).all()
     )
+
+
+def test_seed_gives_the_voc_dashboard_answers_once(app, db):
+    from portal.models import Feedback
+
+    run_seed(app, cases=80)
+    answers = db.session.scalar(db.select(db.func.count()).select_from(Feedback))
+    assert answers > 0
+    run_seed(app, cases=80)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Feedback)) == answers
