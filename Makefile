@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint translations bench clean
+.PHONY: run test lint translations bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ test: $(VENV)/.installed-dev translations
 
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python bench/queue_page.py
+
+bench-search: $(VENV)/.installed-dev translations
+	$(BIN)/python bench/search_bench.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

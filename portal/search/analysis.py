@@ -201,6 +201,21 @@ def split_words(text: str) -> list[tuple[int, int, str]]:
     return words
 
 
+# The last text split, kept for the spelling pass: Whoosh analyses a spelling field's text
+# twice in a row, once to index stemmed terms and once (no_morph) for the unstemmed words
+# of "did you mean". A tuple is replaced in one step, so threads never see half an entry.
+_last_split: list[tuple[str, list[tuple[int, int, str]]]] = [("", [])]
+
+
+def _split_words_once(text: str) -> list[tuple[int, int, str]]:
+    """split_words(text), reusing the previous result when asked about the same text again."""
+    last_text, words = _last_split[0]
+    if last_text is not text:  # the same object: Whoosh passes one value to both passes
+        words = split_words(text)
+        _last_split[0] = (text, words)
+    return words
+
+
 class CaseworkAnalyzer(Analyzer):
     """The one analyzer of every text field; Whoosh calls it at index and query time."""
 
@@ -241,7 +256,7 @@ class CaseworkAnalyzer(Analyzer):
             return
         stemming = not (no_morph or nomorph)
         position = start_pos
-        for start, end, word in split_words(value):
+        for start, end, word in _split_words_once(value):
             term = index_term(word) if stemming else (None if word in STOP_WORDS else word)
             if term is None:
                 if removestops:

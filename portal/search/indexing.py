@@ -169,8 +169,8 @@ def index_cases(case_ids: Iterable[int], *, timeout: float | None = None) -> int
     ids = sorted(set(case_ids))
     if not ids:
         return 0
-    writer = store.open_index().writer(
-        timeout=WRITER_TIMEOUT_SECONDS if timeout is None else timeout
+    writer = store.writer(
+        store.open_index(), timeout=WRITER_TIMEOUT_SECONDS if timeout is None else timeout
     )
     try:
         documents = case_documents(ids)
@@ -438,7 +438,7 @@ def rebuild(progress: Progress | None = None, *, batch_size: int = BATCH_SIZE) -
     """
     started = utcnow()
     path, ix = store.new_generation()
-    writer = ix.writer(limitmb=256)
+    writer = store.writer(ix, limitmb=256)
     added = 0
     try:
         for documents in _document_batches(batch_size):
