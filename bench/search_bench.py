@@ -32,6 +32,7 @@ Then it prints:
 from __future__ import annotations
 
 import cProfile
+import gc
 import math
 import os
 import pstats
@@ -566,6 +567,35 @@ def queries(case_count: int, today) -> list[tuple[str, str]]:
     ]
 
 
+class FullCollections:
+    """Pauses of Python's full (generation 2) garbage collections while recording."""
+
+    def __init__(self):
+        self.pauses_ms: list[float] = []
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses_ms.append((time.perf_counter() - self._started) * 1000)
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def summary(self) -> str:
+        if not self.pauses_ms:
+            return "none"
+        total, longest = sum(self.pauses_ms), max(self.pauses_ms)
+        return f"{len(self.pauses_ms)}, {total:.0f} ms in all, longest {longest:.0f} ms"
+
+
 @dataclass
 class Timing:
     group: str
@@ -1006,7 +1036,8 @@ def run_all(app, engine, case_count: int, repeat: int, updates: int, folder: Pat
     def whoosh(text: str) -> int:
         return search_cases(supervisor, text, per_page=PAGE_SIZE).total
 
-    whoosh_timings = time_queries(whoosh, fixed, repeat)
+    with FullCollections() as collections:
+        whoosh_timings = time_queries(whoosh, fixed, repeat)
     db.session.commit()
 
     # 3. Commit to searchable ----------------------------------------------------------------
@@ -1094,6 +1125,7 @@ def run_all(app, engine, case_count: int, repeat: int, updates: int, folder: Pat
             ],
         )
     )
+    click.echo(f"\nFull garbage collections during the Whoosh queries: {collections.summary()}.")
     shares = sorted(w.hits / case_count for w in whoosh_timings)
     click.echo(f"\nMedian query matches {statistics.median(shares):.2%} of the cases.")
     click.echo(f"\nCommit to searchable, {len(fresh.total_ms)} single updates, ms:\n")

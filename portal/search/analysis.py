@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from functools import lru_cache
+from functools import wraps
 
 from whoosh.analysis import Analyzer, Token
 from whoosh.lang.porter2 import stem as porter_stem  # Porter2: Snowball English
@@ -121,7 +121,33 @@ def normalize(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
-_normalize_word = lru_cache(maxsize=200_000)(normalize)
+_CACHE_SIZE = 200_000
+_MISSING = object()
+
+
+def _memoized(function: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """`function` of one word, remembered in a plain dict that is emptied when it is full.
+
+    Not functools.lru_cache: its entries are linked objects that Python's garbage collector
+    walks in every full collection, which once the cache was full (after a rebuild) took
+    about 120 ms, in the middle of some search. A dict holding only strings and None is not
+    tracked by the collector at all.
+    """
+    cache: dict[str, str | None] = {}
+
+    @wraps(function)
+    def memoized(word: str) -> str | None:
+        result = cache.get(word, _MISSING)
+        if result is _MISSING:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            result = cache[word] = function(word)
+        return result
+
+    return memoized
+
+
+_normalize_word = _memoized(normalize)
 
 
 def stem_arabic_script(word: str) -> str:
@@ -159,7 +185,7 @@ def stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=200_000)
+@_memoized
 def index_term(word: str) -> str | None:
     """The indexed term of a normalized word, or None for a stop word."""
     if word in STOP_WORDS:
