@@ -1,4 +1,4 @@
-"""`flask` commands: seed-demo, outbox drain."""
+"""`flask` commands: seed-demo, outbox drain, sla sweep, kpi backfill."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ outbox_cli = AppGroup("outbox", help="Deliver queued side effects (email, indexi
 sla_cli = AppGroup(
     "sla", help="SLA clocks: record breaches (run every minute from cron or the worker)."
 )
+kpi_cli = AppGroup("kpi", help="The facts behind the supervisor KPIs.")
 
 
 @click.command("seed-demo")
@@ -36,6 +37,7 @@ def seed_demo(cases: int | None) -> None:
     answers = demo.seed_feedback()
     db.session.commit()
     click.echo(f"Added {answers} satisfaction answers.")
+    _backfill_kpi_facts()
     click.echo(f"Demo logins (password: {password}):")
     for email, *_ in demo.STAFF + demo.CUSTOMERS:
         click.echo(f"  {email}")
@@ -70,6 +72,22 @@ def sla_sweep() -> None:
     )
 
 
+def _backfill_kpi_facts() -> None:
+    from portal.models import Case
+    from portal.services import case_metrics
+
+    total = db.session.scalar(db.select(db.func.count()).select_from(Case))
+    with click.progressbar(length=total, label="Measuring cases") as bar:
+        measured = case_metrics.backfill(progress=bar.update)
+    click.echo(f"Measured {measured} cases (response and resolution times, replies, reopens).")
+
+
+@kpi_cli.command("backfill")
+def kpi_backfill() -> None:
+    """Work out every case's KPI facts again from its history (after an upgrade or import)."""
+    _backfill_kpi_facts()
+
+
 def init_app(app: Flask) -> None:
     from portal.feedback.cli import voc_cli
     from portal.search.cli import search_cli
@@ -78,6 +96,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(sla_cli)
+    app.cli.add_command(kpi_cli)
     app.cli.add_command(contacts_cli)
     app.cli.add_command(voc_cli)
     app.cli.add_command(search_cli)

@@ -280,6 +280,7 @@ def _make_case(rng, scenario, contact, reference, created_at, now) -> Case:
         account=contact.account,
         queue=queue,
         tier=queue.tier,
+        opened_tier=queue.tier,
         assignee=assignee,
         created_at=created_at,
     )

@@ -46,6 +46,9 @@ class Case(db.Model):
         sa.Index("ix_cases_account_updated", "account_id", "updated_at"),
         sa.Index("ix_cases_account_created", "account_id", "created_at"),
         sa.Index("ix_cases_status_updated", "status", "updated_at"),
+        sa.Index("ix_cases_created", "created_at"),
+        sa.Index("ix_cases_first_responded", "first_responded_at"),
+        sa.Index("ix_cases_resolved", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +84,13 @@ class Case(db.Model):
     sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_paused_minutes: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
+    # Facts the KPI module aggregates, kept by services.case_metrics on every write so that
+    # reports are sums over columns instead of a replay of each case's history.
+    opened_tier: Mapped[int] = mapped_column(sa.SmallInteger, default=1, server_default="1")
+    first_response_minutes: Mapped[int | None]
+    resolution_minutes: Mapped[int | None]
+    agent_replies: Mapped[int] = mapped_column(default=0, server_default="0")
+    reopen_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # The new-case form's one-time key: a double submit finds the case made by the first.
     submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 

@@ -34,5 +34,13 @@ class Goal(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    # Progress percentages that raise an alert, e.g. "75,100"; those already alerted.
+    thresholds: Mapped[str] = mapped_column(
+        sa.String(60), default="75,100", server_default="75,100"
+    )
     alerted_thresholds: Mapped[str] = mapped_column(sa.String(60), default="")
+    # Percentage points behind the expected progress that count as "behind" (and alert once
+    # per fall behind; `behind_alerted` is cleared when the goal catches up).
+    behind_margin: Mapped[int] = mapped_column(default=10, server_default="10")
+    behind_alerted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

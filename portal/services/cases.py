@@ -26,7 +26,16 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
-from portal.services import assignment, attachments, audit, notifications, routing, sla, surveys
+from portal.services import (
+    assignment,
+    attachments,
+    audit,
+    case_metrics,
+    notifications,
+    routing,
+    sla,
+    surveys,
+)
 from portal.services.attachments import Upload
 from portal.services.errors import InvalidTransition, NotAllowed, StaleCase
 
@@ -113,6 +122,7 @@ def open_case(
         submission_key=submission_key or None,
     )
     routing.route(case)
+    case.opened_tier = case.tier
     db.session.add(case)
     assignment.auto_assign(case, now=now)
     case.contact_roles.append(ContactRole(contact_id=requester.id, kind=ContactRoleKind.REQUESTER))
@@ -165,6 +175,7 @@ def change_status(
     elif old_status == CaseStatus.RESOLVED:
         case.resolved_at = None
     _field_change(case, "status", old_status.value, new_status.value, by=by, now=now)
+    case_metrics.measure(case, now=now)
     _touch(case, now)
     if new_status == CaseStatus.RESOLVED:
         notifications.case_resolved(case)
@@ -237,6 +248,7 @@ def add_reply(
             change_status(case, CaseStatus.OPEN, by=by, now=now)
     elif not internal:
         sla.record_first_response(case, at=now)
+        case_metrics.measure(case, now=now)
         notifications.agent_replied(case, event)
     _touch(case, now)
     audit.record("case.note" if internal else "case.reply", by=by, subject=case, event=event.id)

@@ -123,20 +123,36 @@ def scores(
     agent_id: int | None = None,
     queue_id: int | None = None,
     account_id: int | None = None,
+    tier: int | None = None,
 ) -> Scores:
     """CSAT and NPS counts for answers first given in [start, end), optionally for one agent,
-    queue or account (for the supervisor KPIs and the account 360). One query."""
+    queue, tier or account (for the supervisor KPIs and the account 360). One query."""
     query = sa.select(*_score_columns()).where(
         _answers(), Feedback.created_at >= start, Feedback.created_at < end
     )
-    for column, value in (
-        (Feedback.agent_id, agent_id),
-        (Feedback.queue_id, queue_id),
-        (Feedback.account_id, account_id),
-    ):
-        if value is not None:
-            query = query.where(column == value)
+    query = _only(query, agent_id=agent_id, queue_id=queue_id, account_id=account_id, tier=tier)
     return _scores(db.session.execute(query).one())
+
+
+def _only(query: sa.Select, **values) -> sa.Select:
+    for name, value in values.items():
+        if value is not None:
+            query = query.where(getattr(Feedback, name) == value)
+    return query
+
+
+def scores_by_agent(
+    start: datetime, end: datetime, *, queue_id: int | None = None, tier: int | None = None
+) -> dict[int, Scores]:
+    """`scores` for each agent with answers in [start, end). One query."""
+    query = (
+        sa.select(Feedback.agent_id, *_score_columns())
+        .where(_answers(), Feedback.created_at >= start, Feedback.created_at < end)
+        .where(Feedback.agent_id.is_not(None))
+        .group_by(Feedback.agent_id)
+    )
+    query = _only(query, queue_id=queue_id, tier=tier)
+    return {row.agent_id: _scores(row) for row in db.session.execute(query)}
 
 
 # --- trends ----------------------------------------------------------------------------------

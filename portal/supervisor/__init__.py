@@ -1,4 +1,4 @@
-"""The supervisor console under /supervisor: the escalation inbox."""
+"""The supervisor console under /supervisor: escalations, dashboard, goals and reports."""
 
 from portal.supervisor.views import bp
 

@@ -1,16 +1,13 @@
-"""The supervisor console: the escalation inbox (accept, assign, return with guidance, resolve).
-Every page here is for supervisors and admins; agents and customers get 403."""
+"""The escalation inbox: accept, assign, return with guidance, resolve."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import authz
-from portal.extensions import db, login_manager
-from portal.models import Escalation, EscalationState, Role, User
+from portal.extensions import db
+from portal.models import Escalation, EscalationState, User
 from portal.services import escalations
 from portal.services.errors import InvalidTransition, StaleCase
 from portal.supervisor.forms import (
@@ -20,17 +17,7 @@ from portal.supervisor.forms import (
     ResolveForm,
     ReturnForm,
 )
-
-bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
-
-
-@bp.before_request
-def supervisors_only():
-    """Signed-in supervisors and admins only: visitors sign in, everyone else gets 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    authz.require(current_user.is_active and current_user.role in (Role.SUPERVISOR, Role.ADMIN))
-    return None
+from portal.supervisor.views import bp, me
 
 
 @bp.context_processor
@@ -39,10 +26,6 @@ def escalation_labels():
         "state_label": lambda value: STATE_LABELS[EscalationState(value)],
         "state_badge": lambda value: STATE_BADGES[EscalationState(value)],
     }
-
-
-def me() -> User:
-    return current_user._get_current_object()
 
 
 def _inbox(status: int = 200):

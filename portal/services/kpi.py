@@ -1,0 +1,793 @@
+"""Every supervisor figure, computed in one place.
+
+The dashboard, goals, reports and the weekly email all read their numbers from here, so one
+question always gets one answer. A figure is asked for a `Scope` (all, one queue, one tier or
+one agent; by the case's current queue, tier and assignee) and a `Period` (whole days in the
+reader's time zone). Definitions (docs/decisions.md, "Supervisor KPIs"):
+
+- created: cases opened in the period; resolved: cases resolved (or closed unresolved) in the
+  period that are still resolved or closed now.
+- first-response and resolution times: business minutes in the case's SLA calendar, time
+  spent pending taken out (`services.case_metrics`), for cases first answered / resolved in
+  the period. Median and 90th percentile interpolate linearly between ranks.
+- SLA compliance: each target counts once, in the period it was decided: met when answered or
+  resolved by its due time (counted when that happened), missed when its due time passed
+  first (counted at the due time).
+- reopen rate: share of the period's resolved cases that had been reopened; first-contact
+  resolution: share resolved with at most one agent reply and never reopened.
+- escalation rate of a tier: escalations out of it over the cases it took on (opened at that
+  tier, or escalated into it); bounce-back rate: share of its escalations returned to it.
+- CSAT %: ratings of 4 or 5 over all ratings given in the period (`voc_metrics`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from portal.extensions import db
+from portal.models import (
+    Case,
+    CaseStatus,
+    Channel,
+    Escalation,
+    EscalationState,
+    Feedback,
+    Queue,
+    Role,
+    User,
+)
+from portal.services import voc_metrics
+
+PERIOD_KEYS = ("today", "7", "30", "90", "custom")
+SCOPE_KINDS = ("all", "queue", "tier", "agent")
+TIERS = (1, 2, 3)
+MAX_PERIOD_DAYS = 366
+WORKING = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
+DONE = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+# Backlog age buckets in days: [low, high), the last open-ended.
+AGE_BUCKETS = ((0, 1), (1, 3), (3, 7), (7, 30), (30, None))
+# Daily series are grouped in SQL by quarter hour (UTC), then into local days here, so any
+# time zone offset (Tehran's +03:30 included) lands on the right day.
+SLICE_SECONDS = 900
+
+
+# --- period and scope ------------------------------------------------------------------------
+
+
+class PeriodError(ValueError):
+    """A custom period that is malformed, reversed or too long."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days `first`..`last` in `tz`, as the UTC interval [start, end)."""
+
+    first: date
+    last: date
+    tz: ZoneInfo
+    key: str = "custom"
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(0), self.tz).astimezone(UTC)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(0), self.tz).astimezone(UTC)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    def elapsed_share(self, now: datetime) -> float:
+        """How much of the period has passed at `now`, from 0 to 1."""
+        total = (self.end - self.start).total_seconds()
+        return min(1.0, max(0.0, (now - self.start).total_seconds() / total))
+
+
+def period(
+    key: str,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    first: date | None = None,
+    last: date | None = None,
+) -> Period:
+    """The period named `key` ("today", "7", "30", "90" days up to today, or "custom")."""
+    today = now.astimezone(tz).date()
+    if key == "today":
+        return Period(today, today, tz, key)
+    if key in ("7", "30", "90"):
+        return Period(today - timedelta(days=int(key) - 1), today, tz, key)
+    if key != "custom":
+        raise PeriodError(f"unknown period {key!r}")
+    if first is None or last is None:
+        raise PeriodError("a custom period needs a first and a last day")
+    if last < first:
+        raise PeriodError("the last day is before the first")
+    if (last - first).days + 1 > MAX_PERIOD_DAYS:
+        raise PeriodError(f"a period is at most {MAX_PERIOD_DAYS} days")
+    return Period(first, last, tz, key)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Report filters, any mix of them: the case's current queue, tier and assignee (meaning
+    what a queue, tier or agent Scope means) and its account, category and channel. Empty
+    fields narrow nothing. Feedback follows its own queue, tier, agent and account columns and
+    its case's category and channel. (agent_table's CSAT column ignores these filters.)"""
+
+    queue_id: int | None = None
+    tier: int | None = None
+    agent_id: int | None = None
+    account_id: int | None = None
+    category: str | None = None
+    channel: str | None = None
+
+    def __post_init__(self):
+        if self.tier is not None and self.tier not in TIERS:
+            raise ValueError(f"bad tier {self.tier}")
+        if self.channel is not None and self.channel not in {c.value for c in Channel}:
+            raise ValueError(f"bad channel {self.channel}")
+
+    def on_case_facts(self) -> list[sa.ColumnElement[bool]]:
+        """Account, category and channel: what a case is about, not who works it."""
+        wanted = {
+            Case.account_id: self.account_id,
+            Case.category: self.category,
+            Case.channel: None if self.channel is None else Channel(self.channel),
+        }
+        return [column == value for column, value in wanted.items() if value is not None]
+
+    def on_cases(self, *, tier: bool = True) -> list[sa.ColumnElement[bool]]:
+        wanted = {Case.queue_id: self.queue_id, Case.assignee_id: self.agent_id}
+        if tier:
+            wanted[Case.tier] = self.tier
+        conditions = [column == value for column, value in wanted.items() if value is not None]
+        return conditions + self.on_case_facts()
+
+    def _through_case(self, case_id) -> list[sa.ColumnElement[bool]]:
+        facts = self.on_case_facts()
+        return [case_id.in_(sa.select(Case.id).where(*facts))] if facts else []
+
+    def on_escalations_out(self) -> list[sa.ColumnElement[bool]]:
+        wanted = {
+            Escalation.from_queue_id: self.queue_id,
+            Escalation.from_tier: self.tier,
+            Escalation.requested_by_id: self.agent_id,
+        }
+        conditions = [column == value for column, value in wanted.items() if value is not None]
+        return conditions + self._through_case(Escalation.case_id)
+
+    def on_escalations_in(self) -> list[sa.ColumnElement[bool]]:
+        """Escalations into the filtered work (the tier is applied by the caller)."""
+        wanted = {Escalation.to_queue_id: self.queue_id, Escalation.handled_by_id: self.agent_id}
+        conditions = [column == value for column, value in wanted.items() if value is not None]
+        return conditions + self._through_case(Escalation.case_id)
+
+    def on_feedback(self) -> list[sa.ColumnElement[bool]]:
+        wanted = {
+            Feedback.queue_id: self.queue_id,
+            Feedback.tier: self.tier,
+            Feedback.agent_id: self.agent_id,
+            Feedback.account_id: self.account_id,
+        }
+        conditions = [column == value for column, value in wanted.items() if value is not None]
+        about_case = [
+            column == value
+            for column, value in (
+                (Case.category, self.category),
+                (Case.channel, None if self.channel is None else Channel(self.channel)),
+            )
+            if value is not None
+        ]
+        if about_case:
+            conditions.append(Feedback.case_id.in_(sa.select(Case.id).where(*about_case)))
+        return conditions
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose work a figure covers: everyone, a queue, a tier or an agent; reports may narrow
+    it further with `filters`."""
+
+    kind: str = "all"
+    id: int | None = None
+    filters: Filters | None = None
+
+    def __post_init__(self):
+        if self.kind not in SCOPE_KINDS or (self.kind == "all") != (self.id is None):
+            raise ValueError(f"bad scope {self.kind}:{self.id}")
+
+    def _own_on_cases(self) -> list[sa.ColumnElement[bool]]:
+        column = {"queue": Case.queue_id, "tier": Case.tier, "agent": Case.assignee_id}
+        return [column[self.kind] == self.id] if self.kind in column else []
+
+    def on_cases(self) -> list[sa.ColumnElement[bool]]:
+        extra = self.filters.on_cases() if self.filters else []
+        return self._own_on_cases() + extra
+
+    def on_escalations_out(self) -> list[sa.ColumnElement[bool]]:
+        column = {
+            "queue": Escalation.from_queue_id,
+            "tier": Escalation.from_tier,
+            "agent": Escalation.requested_by_id,
+        }
+        own = [column[self.kind] == self.id] if self.kind in column else []
+        return own + (self.filters.on_escalations_out() if self.filters else [])
+
+    def on_feedback(self) -> list[sa.ColumnElement[bool]]:
+        own = [getattr(Feedback, name) == value for name, value in self.feedback_filter().items()]
+        return own + (self.filters.on_feedback() if self.filters else [])
+
+    def tiers(self) -> list[int]:
+        """The tiers whose escalation figures the scope covers."""
+        tiers = [self.id] if self.kind == "tier" else list(TIERS)
+        if self.filters and self.filters.tier is not None:
+            tiers = [tier for tier in tiers if tier == self.filters.tier]
+        return tiers
+
+    def feedback_filter(self) -> dict:
+        names = {"queue": "queue_id", "tier": "tier", "agent": "agent_id"}
+        return {names[self.kind]: self.id} if self.kind in names else {}
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def percentile(values: list[int], share: float) -> float | None:
+    """Linear interpolation between closest ranks (as PostgreSQL's percentile_cont)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = share * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Business minutes of a set of cases: how many, median and 90th percentile."""
+
+    count: int = 0
+    median: float | None = None
+    p90: float | None = None
+
+    @classmethod
+    def of(cls, minutes: list[int]) -> Durations:
+        """Median and 90th percentile, to a tenth of a minute."""
+        median, p90 = percentile(minutes, 0.5), percentile(minutes, 0.9)
+        return cls(
+            len(minutes),
+            None if median is None else round(median, 1),
+            None if p90 is None else round(p90, 1),
+        )
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """SLA targets decided in a period: met and missed."""
+
+    met: int = 0
+    missed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.met + self.missed
+
+    @property
+    def percent(self) -> float | None:
+        return share(self.met, self.total)
+
+    def __add__(self, other: Compliance) -> Compliance:
+        return Compliance(self.met + other.met, self.missed + other.missed)
+
+
+def share(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, one decimal; None when there is nothing to divide."""
+    return round(part * 100 / whole, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class TierRates:
+    """Work taken on by one tier in a period, and what it escalated."""
+
+    tier: int | None
+    taken_on: int = 0
+    escalated: int = 0
+    returned: int = 0
+
+    @property
+    def escalation_rate(self) -> float | None:
+        return share(self.escalated, self.taken_on)
+
+    @property
+    def bounce_back_rate(self) -> float | None:
+        return share(self.returned, self.escalated)
+
+
+@dataclass(frozen=True)
+class Resolutions:
+    """Cases resolved in a period."""
+
+    count: int = 0
+    reopened: int = 0
+    first_contact: int = 0
+    durations: Durations = Durations()
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return share(self.reopened, self.count)
+
+    @property
+    def first_contact_rate(self) -> float | None:
+        return share(self.first_contact, self.count)
+
+
+def _in(column, when: Period) -> sa.ColumnElement[bool]:
+    return sa.and_(column >= when.start, column < when.end)
+
+
+def _resolved_in(when: Period) -> sa.ColumnElement[bool]:
+    """Resolved in the period, or closed in it without having been resolved; done now."""
+    return sa.and_(
+        Case.status.in_(DONE),
+        sa.or_(
+            _in(Case.resolved_at, when),
+            sa.and_(Case.resolved_at.is_(None), _in(Case.closed_at, when)),
+        ),
+    )
+
+
+def created_count(scope: Scope, when: Period) -> int:
+    query = sa.select(sa.func.count()).select_from(Case).where(_in(Case.created_at, when))
+    return db.session.scalar(query.where(*scope.on_cases())) or 0
+
+
+def _minutes_by_agent(column, condition, scope: Scope) -> list[tuple[int | None, int]]:
+    query = sa.select(Case.assignee_id, column).where(condition, column.is_not(None))
+    return [tuple(row) for row in db.session.execute(query.where(*scope.on_cases()))]
+
+
+def first_responses(scope: Scope, when: Period) -> Durations:
+    rows = _minutes_by_agent(Case.first_response_minutes, _in(Case.first_responded_at, when), scope)
+    return Durations.of([minutes for _, minutes in rows])
+
+
+def resolutions(scope: Scope, when: Period) -> Resolutions:
+    condition = _resolved_in(when)
+    counts = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((Case.reopen_count > 0, 1), else_=0)), 0),
+            sa.func.coalesce(
+                sa.func.sum(
+                    sa.case(((Case.reopen_count == 0) & (Case.agent_replies <= 1), 1), else_=0)
+                ),
+                0,
+            ),
+        ).where(condition, *scope.on_cases())
+    ).one()
+    minutes = [m for _, m in _minutes_by_agent(Case.resolution_minutes, condition, scope)]
+    return Resolutions(int(counts[0]), int(counts[1]), int(counts[2]), Durations.of(minutes))
+
+
+def _sum_if(condition) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _compliance_columns(when: Period, now: datetime) -> list:
+    """met/missed sums for both SLA clocks (see the module docstring)."""
+    decided_by = min(when.end, now)
+    due_passed = {
+        "first": sa.and_(
+            Case.first_response_due_at >= when.start,
+            Case.first_response_due_at < decided_by,
+        ),
+        "resolution": sa.and_(
+            Case.resolution_due_at >= when.start, Case.resolution_due_at < decided_by
+        ),
+    }
+    done_at = sa.func.coalesce(Case.resolved_at, Case.closed_at)
+    resolved_on_time = sa.and_(Case.status.in_(DONE), done_at <= Case.resolution_due_at)
+    responded_on_time = Case.first_responded_at <= Case.first_response_due_at
+
+    def not_paused_before(due):
+        # A clock paused before its due time is not late yet: resuming moves the due time.
+        return sa.or_(Case.sla_paused_at.is_(None), Case.sla_paused_at > due)
+
+    return [
+        _sum_if(sa.and_(_in(Case.first_responded_at, when), responded_on_time)).label("fr_met"),
+        _sum_if(
+            sa.and_(
+                due_passed["first"],
+                sa.or_(Case.first_responded_at.is_(None), ~responded_on_time),
+                not_paused_before(Case.first_response_due_at),
+            )
+        ).label("fr_missed"),
+        _sum_if(sa.and_(_resolved_in(when), resolved_on_time)).label("res_met"),
+        _sum_if(
+            sa.and_(
+                due_passed["resolution"],
+                sa.or_(~Case.status.in_(DONE), done_at > Case.resolution_due_at),
+                not_paused_before(Case.resolution_due_at),
+            )
+        ).label("res_missed"),
+    ]
+
+
+@dataclass(frozen=True)
+class SLACompliance:
+    first_response: Compliance = Compliance()
+    resolution: Compliance = Compliance()
+
+    @property
+    def overall(self) -> Compliance:
+        return self.first_response + self.resolution
+
+
+def _relevant_to_sla(when: Period) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        _in(Case.first_responded_at, when),
+        _in(Case.first_response_due_at, when),
+        _in(Case.resolution_due_at, when),
+        _resolved_in(when),
+    )
+
+
+def _compliance(row) -> SLACompliance:
+    return SLACompliance(
+        Compliance(int(row.fr_met), int(row.fr_missed)),
+        Compliance(int(row.res_met), int(row.res_missed)),
+    )
+
+
+def sla_compliance(scope: Scope, when: Period, *, now: datetime) -> SLACompliance:
+    query = sa.select(*_compliance_columns(when, now)).where(
+        _relevant_to_sla(when), *scope.on_cases()
+    )
+    return _compliance(db.session.execute(query).one())
+
+
+def _real_escalation() -> sa.ColumnElement[bool]:
+    """Moves up a tier; a tier-3 flag to supervisors is not an escalation."""
+    return Escalation.to_tier > Escalation.from_tier
+
+
+def tier_rates(scope: Scope, when: Period) -> list[TierRates]:
+    """Escalation and bounce-back figures per tier (the scope's tier only, for a tier scope)."""
+    tiers = scope.tiers()
+    # Work is taken on at the tier a case opened at, whatever tier it is at now.
+    opened_in_scope = [] if scope.kind == "tier" else scope._own_on_cases()
+    if scope.filters:
+        opened_in_scope += scope.filters.on_cases(tier=False)
+    opened = dict(
+        db.session.execute(
+            sa.select(Case.opened_tier, sa.func.count())
+            .where(_in(Case.created_at, when), Case.opened_tier.in_(tiers))
+            .where(*opened_in_scope)
+            .group_by(Case.opened_tier)
+        ).all()
+    )
+    into_scope = []
+    if scope.kind == "queue":
+        into_scope = [Escalation.to_queue_id == scope.id]
+    elif scope.kind == "agent":
+        into_scope = [Escalation.handled_by_id == scope.id]
+    if scope.filters:
+        into_scope += scope.filters.on_escalations_in()
+    escalated_in = dict(
+        db.session.execute(
+            sa.select(Escalation.to_tier, sa.func.count())
+            .where(_real_escalation(), _in(Escalation.created_at, when), *into_scope)
+            .where(Escalation.to_tier.in_(tiers))
+            .group_by(Escalation.to_tier)
+        ).all()
+    )
+    out = {
+        row.from_tier: row
+        for row in db.session.execute(
+            sa.select(
+                Escalation.from_tier,
+                sa.func.count().label("escalated"),
+                _sum_if(Escalation.state == EscalationState.RETURNED).label("returned"),
+            )
+            .where(_real_escalation(), _in(Escalation.created_at, when))
+            .where(*scope.on_escalations_out(), Escalation.from_tier.in_(tiers))
+            .group_by(Escalation.from_tier)
+        )
+    }
+    return [
+        TierRates(
+            tier,
+            int(opened.get(tier, 0)) + int(escalated_in.get(tier, 0)),
+            int(out[tier].escalated) if tier in out else 0,
+            int(out[tier].returned) if tier in out else 0,
+        )
+        for tier in tiers
+    ]
+
+
+def total_rates(rows: list[TierRates]) -> TierRates:
+    """All tiers together: escalations over work taken on."""
+    return TierRates(
+        None,
+        sum(r.taken_on for r in rows),
+        sum(r.escalated for r in rows),
+        sum(r.returned for r in rows),
+    )
+
+
+def csat(scope: Scope, when: Period) -> voc_metrics.Scores:
+    if scope.filters is None:
+        return voc_metrics.scores(when.start, when.end, **scope.feedback_filter())
+    # The same answers and sums as voc_metrics.scores, narrowed by the report filters.
+    query = sa.select(*voc_metrics._score_columns()).where(
+        voc_metrics._answers(), _in(Feedback.created_at, when), *scope.on_feedback()
+    )
+    return voc_metrics._scores(db.session.execute(query).one())
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgeBucket:
+    low_days: int
+    high_days: int | None
+    count: int
+
+
+def backlog(scope: Scope, *, now: datetime) -> list[AgeBucket]:
+    """Unresolved cases now, by age. One query."""
+    columns = []
+    for n, (low, high) in enumerate(AGE_BUCKETS):
+        condition = Case.created_at <= now - timedelta(days=low)
+        if high is not None:
+            condition = sa.and_(condition, Case.created_at > now - timedelta(days=high))
+        columns.append(_sum_if(condition).label(f"b{n}"))
+    row = db.session.execute(
+        sa.select(*columns).where(Case.status.in_(WORKING), *scope.on_cases())
+    ).one()
+    return [AgeBucket(low, high, int(row[n])) for n, (low, high) in enumerate(AGE_BUCKETS)]
+
+
+def _slice(column) -> sa.ColumnElement[int]:
+    """The quarter hour (seconds since 1970 // 900) of a UTC timestamp, in the engine's SQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        seconds = sa.extract("epoch", column)
+        return sa.cast(sa.func.floor(seconds / SLICE_SECONDS), sa.BigInteger)
+    seconds = sa.cast(sa.func.strftime(sa.literal_column("'%s'"), column), sa.Integer)
+    return seconds / SLICE_SECONDS
+
+
+def _per_day(column, condition, scope: Scope, when: Period) -> dict[date, int]:
+    bucket = _slice(column).label("slice")
+    query = sa.select(bucket, sa.func.count()).where(condition, *scope.on_cases()).group_by(bucket)
+    days: dict[date, int] = {}
+    for slice_number, count in db.session.execute(query):
+        moment = datetime.fromtimestamp(int(slice_number) * SLICE_SECONDS, UTC)
+        day = moment.astimezone(when.tz).date()
+        days[day] = days.get(day, 0) + int(count)
+    return days
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    created: int
+    resolved: int
+
+
+def daily(scope: Scope, when: Period) -> list[Day]:
+    """Created and resolved per local day of the period (empty days included). Two queries."""
+    created = _per_day(Case.created_at, _in(Case.created_at, when), scope, when)
+    done_at = sa.func.coalesce(Case.resolved_at, Case.closed_at)
+    resolved = _per_day(done_at, _resolved_in(when), scope, when)
+    return [Day(day, created.get(day, 0), resolved.get(day, 0)) for day in when.days]
+
+
+@dataclass
+class AgentRow:
+    """One agent's figures for the period; `open` is their unresolved cases now."""
+
+    user: User
+    open: int = 0
+    resolved: int = 0
+    response: Durations = Durations()
+    sla: Compliance = Compliance()
+    csat: voc_metrics.Scores = field(default_factory=voc_metrics.Scores)
+
+
+def agent_table(scope: Scope, when: Period, *, now: datetime) -> list[AgentRow]:
+    """Per-agent figures for the scope. A fixed number of queries, whatever the team size."""
+    conditions = [*scope.on_cases(), Case.assignee_id.is_not(None)]
+    open_counts = dict(
+        db.session.execute(
+            sa.select(Case.assignee_id, sa.func.count())
+            .where(Case.status.in_(WORKING), *conditions)
+            .group_by(Case.assignee_id)
+        ).all()
+    )
+    resolved_counts = dict(
+        db.session.execute(
+            sa.select(Case.assignee_id, sa.func.count())
+            .where(_resolved_in(when), *conditions)
+            .group_by(Case.assignee_id)
+        ).all()
+    )
+    response_minutes: dict[int, list[int]] = {}
+    for agent_id, minutes in _minutes_by_agent(
+        Case.first_response_minutes, _in(Case.first_responded_at, when), scope
+    ):
+        if agent_id is not None:
+            response_minutes.setdefault(agent_id, []).append(minutes)
+    compliance = {
+        row.assignee_id: _compliance(row).overall
+        for row in db.session.execute(
+            sa.select(Case.assignee_id, *_compliance_columns(when, now))
+            .where(_relevant_to_sla(when), *conditions)
+            .group_by(Case.assignee_id)
+        )
+    }
+    feedback = scope.feedback_filter()
+    scores = voc_metrics.scores_by_agent(
+        when.start, when.end, queue_id=feedback.get("queue_id"), tier=feedback.get("tier")
+    )
+    if scope.kind == "agent":
+        scores = {k: v for k, v in scores.items() if k == scope.id}
+    ids = set(open_counts) | set(resolved_counts) | set(response_minutes) | set(compliance)
+    ids |= set(scores)
+    if scope.kind == "agent":
+        ids.add(scope.id)
+    users = db.session.scalars(
+        sa.select(User).where(User.id.in_(ids), User.role != Role.CUSTOMER).order_by(User.name)
+    ).all()
+    return [
+        AgentRow(
+            user,
+            int(open_counts.get(user.id, 0)),
+            int(resolved_counts.get(user.id, 0)),
+            Durations.of(response_minutes.get(user.id, [])),
+            compliance.get(user.id, Compliance()),
+            scores.get(user.id, voc_metrics.Scores()),
+        )
+        for user in users
+    ]
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    period: Period
+    created: int
+    backlog: list[AgeBucket]
+    days: list[Day]
+    first_response: Durations
+    resolutions: Resolutions
+    sla: SLACompliance
+    tiers: list[TierRates]
+    csat: voc_metrics.Scores
+    agents: list[AgentRow]
+
+    @property
+    def all_tiers(self) -> TierRates:
+        return total_rates(self.tiers)
+
+    @property
+    def peak_day(self) -> int:
+        return max([1, *(max(d.created, d.resolved) for d in self.days)])
+
+
+def dashboard(scope: Scope, when: Period, *, now: datetime) -> Dashboard:
+    """Everything the supervisor dashboard shows, in a fixed number of queries."""
+    return Dashboard(
+        scope=scope,
+        period=when,
+        created=created_count(scope, when),
+        backlog=backlog(scope, now=now),
+        days=daily(scope, when),
+        first_response=first_responses(scope, when),
+        resolutions=resolutions(scope, when),
+        sla=sla_compliance(scope, when, now=now),
+        tiers=tier_rates(scope, when),
+        csat=csat(scope, when),
+        agents=agent_table(scope, when, now=now),
+    )
+
+
+# --- metrics by name (goals, reports) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure goals and reports can name. `cumulative` figures grow through a period (a
+    count); the others are rates or times that hold whatever the period's length."""
+
+    key: str
+    label: object
+    unit: str  # count | percent | minutes
+    better: str  # higher | lower
+    cumulative: bool
+    compute: Callable[[Scope, Period, datetime], float | None]
+
+
+def _metric(key, label, unit, better, compute, cumulative=False) -> Metric:
+    return Metric(key, label, unit, better, cumulative, compute)
+
+
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        _metric("created", _l("Cases created"), "count", "lower",
+                lambda s, p, now: created_count(s, p), cumulative=True),
+        _metric("resolved", _l("Cases resolved"), "count", "higher",
+                lambda s, p, now: resolutions(s, p).count, cumulative=True),
+        _metric("first_response_median", _l("Median first response"), "minutes", "lower",
+                lambda s, p, now: first_responses(s, p).median),
+        _metric("first_response_p90", _l("90th percentile first response"), "minutes", "lower",
+                lambda s, p, now: first_responses(s, p).p90),
+        _metric("resolution_median", _l("Median resolution time"), "minutes", "lower",
+                lambda s, p, now: resolutions(s, p).durations.median),
+        _metric("resolution_p90", _l("90th percentile resolution time"), "minutes", "lower",
+                lambda s, p, now: resolutions(s, p).durations.p90),
+        _metric("first_response_sla", _l("First-response SLA met"), "percent", "higher",
+                lambda s, p, now: sla_compliance(s, p, now=now).first_response.percent),
+        _metric("resolution_sla", _l("Resolution SLA met"), "percent", "higher",
+                lambda s, p, now: sla_compliance(s, p, now=now).resolution.percent),
+        _metric("reopen_rate", _l("Reopen rate"), "percent", "lower",
+                lambda s, p, now: resolutions(s, p).reopen_rate),
+        _metric("first_contact_resolution", _l("First-contact resolution"), "percent", "higher",
+                lambda s, p, now: resolutions(s, p).first_contact_rate),
+        _metric("escalation_rate", _l("Escalation rate"), "percent", "lower",
+                lambda s, p, now: total_rates(tier_rates(s, p)).escalation_rate),
+        _metric("bounce_back_rate", _l("Bounce-back rate"), "percent", "lower",
+                lambda s, p, now: total_rates(tier_rates(s, p)).bounce_back_rate),
+        _metric("csat", _l("CSAT"), "percent", "higher",
+                lambda s, p, now: csat(s, p).csat_percent),
+    )
+}  # fmt: skip
+
+
+def value(metric: str, scope: Scope, when: Period, *, now: datetime) -> float | None:
+    """The figure `metric` for `scope` over `when`: the same number the dashboard shows."""
+    return METRICS[metric].compute(scope, when, now)
+
+
+def dashboard_value(board: Dashboard, metric: str) -> float | None:
+    """Read `metric` off an already computed dashboard (no queries)."""
+    readers = {
+        "created": lambda b: b.created,
+        "resolved": lambda b: b.resolutions.count,
+        "first_response_median": lambda b: b.first_response.median,
+        "first_response_p90": lambda b: b.first_response.p90,
+        "resolution_median": lambda b: b.resolutions.durations.median,
+        "resolution_p90": lambda b: b.resolutions.durations.p90,
+        "first_response_sla": lambda b: b.sla.first_response.percent,
+        "resolution_sla": lambda b: b.sla.resolution.percent,
+        "reopen_rate": lambda b: b.resolutions.reopen_rate,
+        "first_contact_resolution": lambda b: b.resolutions.first_contact_rate,
+        "escalation_rate": lambda b: b.all_tiers.escalation_rate,
+        "bounce_back_rate": lambda b: b.all_tiers.bounce_back_rate,
+        "csat": lambda b: b.csat.csat_percent,
+    }
+    return readers[metric](board)
+
+
+def queues() -> list[Queue]:
+    return db.session.scalars(sa.select(Queue).order_by(Queue.tier, Queue.name)).all()
+
+
+def staff() -> list[User]:
+    return db.session.scalars(
+        sa.select(User)
+        .where(User.role.in_((Role.AGENT, Role.SUPERVISOR, Role.ADMIN)), User.is_active)
+        .order_by(User.name)
+    ).all()

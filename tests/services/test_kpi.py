@@ -1,0 +1,241 @@
+"""The KPI module against numbers worked out by hand.
+
+One week, Monday 2 to Sunday 8 November 2026, on a Mon-Fri 09:00-17:00 UTC calendar with
+Wednesday 4 November a holiday; the standard/normal SLA gives 480 business minutes to the
+first response and 2,400 to resolution. Every case is driven through the real services, so
+the facts the KPIs add up are the ones the portal records. The hand calculation for each
+case is next to it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from portal.extensions import db
+from portal.models import CaseStatus, Feedback, FeedbackKind, Role
+from portal.services import case_metrics, cases, escalations, kpi
+from tests.factories import make_calendar, make_policy, make_queue, make_user
+
+UTC_ZONE = ZoneInfo("UTC")
+WEEK = kpi.Period(date(2026, 11, 2), date(2026, 11, 8), UTC_ZONE)
+NOW = datetime(2026, 11, 6, 18, 0, tzinfo=UTC)  # Friday evening, after everything below
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def week(db):
+    """Seven cases (A-G) over the week, plus two CSAT ratings; returns the cast."""
+    make_policy(make_calendar(holidays=[date(2026, 11, 4)]))
+    front = make_queue(tier=1, is_default=True, name="Front line")
+    specialists = make_queue(tier=2, name="Specialists")
+    agent = make_user(Role.AGENT, name="Agent One")
+    expert = make_user(Role.AGENT, name="Agent Two", max_tier=2)
+    supervisor = make_user(Role.SUPERVISOR)
+    front.members.append(agent)
+    specialists.members.append(expert)
+    customer = make_user(Role.CUSTOMER)
+    contact = customer.contact
+
+    def open_case(when, subject):
+        case = cases.open_case(
+            requester=contact, subject=subject, description="-", by=customer, now=when
+        )
+        case.assignee = agent
+        return case
+
+    def reply(case, when, by=agent):
+        cases.add_reply(case, body="Reply", by=by, now=when)
+
+    def resolve(case, when, by=agent):
+        cases.change_status(case, CaseStatus.RESOLVED, by=by, now=when)
+
+    # F: opened Fri 30 Oct 10:00, answered 10:30 (before the week), resolved Mon 2 Nov 11:00.
+    # Resolution = Fri 10:00-17:00 (420) + Mon 09:00-11:00 (120) = 540; one agent reply.
+    f = open_case(at(30, 10, month=10), "F")
+    reply(f, at(30, 10, 30, month=10))
+    resolve(f, at(2, 11))
+    # G: opened Wed 28 Oct 09:00, never answered: resolution due after 2,400 business
+    # minutes = Tue 3 Nov 17:00, inside the week -> a missed resolution target.
+    g = open_case(at(28, 9, month=10), "G")
+    # A: Mon 10:00; reply 12:00 (first response 120); resolved Tue 10:00:
+    # Mon 10:00-17:00 (420) + Tue 09:00-10:00 (60) = 480. One reply, first-contact.
+    a = open_case(at(2, 10), "A")
+    reply(a, at(2, 12))
+    resolve(a, at(3, 10))
+    # B: Mon 16:00; reply Tue 11:00 (60 + 120 = 180) and pending until the customer answers
+    # Thu 10:00: paused Tue 11:00-17:00 (360) + Wed holiday (0) + Thu 09:00-10:00 (60) = 420.
+    # Second reply Thu 11:00, resolved Thu 12:00, reopened Fri 09:30, resolved Fri 10:30:
+    # Mon 60 + Tue 480 + Thu 480 + Fri 90 = 1110, less 420 paused = 690. Two replies, reopened.
+    b = open_case(at(2, 16), "B")
+    reply(b, at(3, 11))
+    cases.change_status(b, CaseStatus.PENDING, by=agent, now=at(3, 11))
+    cases.add_reply(b, body="Still broken", by=customer, now=at(5, 10))
+    reply(b, at(5, 11))
+    resolve(b, at(5, 12))
+    cases.reopen(b, by=customer, now=at(6, 9, 30))
+    resolve(b, at(6, 10, 30))
+    # C: Tue 09:00, never answered: first response due Tue 17:00 -> missed.
+    c = open_case(at(3, 9), "C")
+    c.assignee = None
+    # D: Thu 14:00, answered Fri 15:00: Thu 180 + Fri 360 = 540, due Fri 14:00 -> missed.
+    # Escalated to tier 2 Fri 15:30, returned by the supervisor Fri 16:00 (a bounce-back).
+    d = open_case(at(5, 14), "D")
+    reply(d, at(6, 15))
+    db.session.flush()
+    escalation = escalations.escalate(
+        d, by=agent, reason="Needs a specialist", version=d.version, now=at(6, 15, 30)
+    )
+    escalations.return_to_lower_tier(
+        escalation, by=supervisor, guidance="Check the logs first", now=at(6, 16)
+    )
+    # E: opened at tier 2 Fri 09:00, answered 09:10 (10), resolved 09:30 (30) by Agent Two.
+    e = open_case(at(6, 9), "E")
+    e.queue, e.tier, e.opened_tier, e.assignee = specialists, 2, 2, expert
+    reply(e, at(6, 9, 10), by=expert)
+    resolve(e, at(6, 9, 30), by=expert)
+    # Two ratings in the week: 5 (satisfied) and 2 (not) -> CSAT 50%.
+    for case, score in ((a, 5), (b, 2)):
+        db.session.add(
+            Feedback(
+                kind=FeedbackKind.CSAT,
+                score=score,
+                case_id=case.id,
+                agent_id=agent.id,
+                queue_id=front.id,
+                tier=1,
+                created_at=at(6, 12),
+            )
+        )
+    db.session.commit()
+    return {"agent": agent, "expert": expert, "front": front, "cases": (a, b, c, d, e, f, g)}
+
+
+def test_case_facts_are_recorded_by_the_services(week):
+    a, b, c, d, e, f, g = week["cases"]
+    assert (a.first_response_minutes, a.resolution_minutes, a.agent_replies) == (120, 480, 1)
+    assert (b.first_response_minutes, b.resolution_minutes) == (180, 690)
+    assert (b.agent_replies, b.reopen_count) == (2, 1)
+    assert (d.first_response_minutes, d.resolution_minutes) == (540, None)
+    assert (e.first_response_minutes, e.resolution_minutes) == (10, 30)
+    assert (f.first_response_minutes, f.resolution_minutes) == (30, 540)
+    assert c.first_response_minutes is None and g.resolution_minutes is None
+
+
+def test_backfill_replays_history_to_the_same_facts(week):
+    recorded = [
+        (c.first_response_minutes, c.resolution_minutes, c.agent_replies, c.reopen_count)
+        for c in week["cases"]
+    ]
+    for case in week["cases"]:
+        case.first_response_minutes = case.resolution_minutes = None
+        case.agent_replies = case.reopen_count = 0
+    db.session.commit()
+    assert case_metrics.backfill() == 7
+    assert [
+        (c.first_response_minutes, c.resolution_minutes, c.agent_replies, c.reopen_count)
+        for c in week["cases"]
+    ] == recorded
+
+
+def test_whole_team_figures_match_the_hand_calculation(week):
+    board = kpi.dashboard(kpi.Scope(), WEEK, now=NOW)
+    assert board.created == 5  # A, B, C, D, E (F and G came before the week)
+    assert board.resolutions.count == 4  # A, B, E, F
+    # First responses in the week: 10, 120, 180, 540 (F's came before).
+    assert board.first_response == kpi.Durations(4, 150.0, 432.0)  # p90: 180 + 0.7 * 360
+    # Resolutions: 30, 480, 540, 690.
+    assert board.resolutions.durations == kpi.Durations(4, 510.0, 645.0)  # 540 + 0.7 * 150
+    assert board.resolutions.reopen_rate == 25.0  # B
+    assert board.resolutions.first_contact_rate == 75.0  # A, E, F; not B (two replies)
+    # First response: A, B, E met; C (never) and D (late) missed.
+    assert board.sla.first_response == kpi.Compliance(met=3, missed=2)
+    assert board.sla.first_response.percent == 60.0
+    # Resolution: A, B, E, F met; G's due time passed on Tuesday.
+    assert board.sla.resolution == kpi.Compliance(met=4, missed=1)
+    assert board.sla.resolution.percent == 80.0
+    assert board.csat.csat_percent == 50.0
+
+
+def test_escalation_and_bounce_back_rates_per_tier(week):
+    tiers = {row.tier: row for row in kpi.tier_rates(kpi.Scope(), WEEK)}
+    # Tier 1 took on A, B, C, D and escalated D, which came back.
+    assert tiers[1] == kpi.TierRates(1, taken_on=4, escalated=1, returned=1)
+    assert (tiers[1].escalation_rate, tiers[1].bounce_back_rate) == (25.0, 100.0)
+    # Tier 2 took on E (opened there) and D (escalated in).
+    assert tiers[2] == kpi.TierRates(2, taken_on=2, escalated=0, returned=0)
+    assert tiers[2].escalation_rate == 0.0 and tiers[2].bounce_back_rate is None
+    assert kpi.total_rates(list(tiers.values())).escalation_rate == 16.7  # 1 of 6
+
+
+def test_backlog_by_age_counts_unresolved_cases_now(week):
+    buckets = {(b.low_days, b.high_days): b.count for b in kpi.backlog(kpi.Scope(), now=NOW)}
+    # D is 1 day 4 hours old, C 3 days 9 hours, G 9 days 9 hours.
+    assert buckets == {(0, 1): 0, (1, 3): 1, (3, 7): 1, (7, 30): 1, (30, None): 0}
+
+
+def test_created_and_resolved_per_local_day(week):
+    days = {day.day.day: (day.created, day.resolved) for day in kpi.daily(kpi.Scope(), WEEK)}
+    assert days == {2: (2, 1), 3: (1, 1), 4: (0, 0), 5: (1, 0), 6: (1, 2), 7: (0, 0), 8: (0, 0)}
+    # In Tehran (+03:30) B's reopen-and-resolve at Fri 10:30 UTC is still Friday, but the
+    # week starts at Sun 20:30 UTC, so F's Monday 11:00 resolution is Monday 14:30 there.
+    tehran = kpi.Period(date(2026, 11, 2), date(2026, 11, 8), ZoneInfo("Asia/Tehran"))
+    local = {day.day.day: (day.created, day.resolved) for day in kpi.daily(kpi.Scope(), tehran)}
+    assert local == days
+
+
+def test_agent_scope_and_agent_table(week):
+    expert = week["expert"]
+    scope = kpi.Scope("agent", expert.id)
+    assert kpi.value("resolved", scope, WEEK, now=NOW) == 1
+    assert kpi.value("first_response_median", scope, WEEK, now=NOW) == 10
+    rows = {row.user.name: row for row in kpi.agent_table(kpi.Scope(), WEEK, now=NOW)}
+    assert rows["Agent Two"].resolved == 1 and rows["Agent Two"].response.median == 10
+    one = rows["Agent One"]
+    # Agent One resolved A, B and F; answered A (120), B (180) and D (540) in the week.
+    assert (one.resolved, one.response.median) == (3, 180)
+    assert one.csat.csat_percent == 50.0
+
+
+def test_queue_and_tier_scopes(week):
+    tier_two = kpi.Scope("tier", 2)
+    assert kpi.value("created", tier_two, WEEK, now=NOW) == 1  # E
+    assert kpi.value("resolution_median", tier_two, WEEK, now=NOW) == 30
+    front = kpi.Scope("queue", week["front"].id)
+    assert kpi.value("created", front, WEEK, now=NOW) == 4
+    assert kpi.value("csat", front, WEEK, now=NOW) == 50.0
+
+
+def test_every_metric_by_name_equals_the_dashboard(week):
+    for scope in (kpi.Scope(), kpi.Scope("tier", 1), kpi.Scope("agent", week["agent"].id)):
+        board = kpi.dashboard(scope, WEEK, now=NOW)
+        for metric in kpi.METRICS:
+            assert kpi.value(metric, scope, WEEK, now=NOW) == kpi.dashboard_value(board, metric)
+
+
+def test_periods_are_whole_local_days():
+    now = datetime(2026, 11, 25, 22, 0, tzinfo=UTC)  # already Thursday in Tehran
+    tehran = ZoneInfo("Asia/Tehran")
+    today = kpi.period("today", now=now, tz=tehran)
+    assert today.first == today.last == date(2026, 11, 26)
+    assert today.start == datetime(2026, 11, 25, 20, 30, tzinfo=UTC)
+    week = kpi.period("7", now=now, tz=tehran)
+    assert (week.first, week.last) == (date(2026, 11, 20), date(2026, 11, 26))
+    with pytest.raises(kpi.PeriodError):
+        kpi.period("custom", now=now, tz=tehran, first=date(2026, 2, 1), last=date(2026, 1, 1))
+    with pytest.raises(kpi.PeriodError):
+        kpi.period("custom", now=now, tz=tehran, first=date(2024, 1, 1), last=date(2026, 1, 1))
+    with pytest.raises(kpi.PeriodError):
+        kpi.period("year", now=now, tz=tehran)
+
+
+def test_percentiles_interpolate_between_ranks():
+    assert kpi.percentile([], 0.5) is None
+    assert kpi.percentile([7], 0.9) == 7
+    assert kpi.percentile([4, 1, 3, 2], 0.5) == 2.5
+    assert kpi.percentile(list(range(1, 11)), 0.9) == pytest.approx(9.1)
