@@ -1,0 +1,1 @@
+"""Placeholder: the dashboard pages (being written)."""
