@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
 from flask import Flask, current_app, request, session
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.extensions import babel
@@ -97,6 +98,31 @@ def local_date(value: datetime | None, with_time: bool = True) -> str:
     return native_digits(format_datetime(value, "medium" if with_time else "d MMM y"), language)
 
 
+def local_day(value: date | None, with_year: bool = True) -> str:
+    """A calendar day (no time, no zone shift): Jalali with Persian digits in `fa`."""
+    if value is None:
+        return ""
+    language = current_language()
+    if language == "fa":
+        jalali = jdatetime.date.fromgregorian(date=value)
+        text = f"{jalali.day} {JALALI_MONTHS[jalali.month - 1]}"
+        return native_digits(f"{text} {jalali.year}" if with_year else text, "fa")
+    return native_digits(format_date(value, "d MMM y" if with_year else "d MMM"), language)
+
+
+def business_minutes(value: float | None) -> str:
+    """A duration in minutes as hours and minutes ("2 h 5 min"), in the reader's digits."""
+    if value is None:
+        return "—"
+    total = round(value)
+    hours, minutes = divmod(total, 60)
+    if hours:
+        text = _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
+    else:
+        text = _("%(minutes)s min", minutes=minutes)
+    return native_digits(text)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("ARABIC_INDIC_DIGITS", False)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(
@@ -105,6 +131,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["digits"] = native_digits
+    app.jinja_env.filters["local_day"] = local_day
+    app.jinja_env.filters["business_minutes"] = business_minutes
     app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor

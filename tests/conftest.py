@@ -1,6 +1,7 @@
 """Fixtures: `app` (clean database, temporary folders), `db`, `client`, `login_as`.
 
-The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. The
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (in a
+database of its own beside that one, so parallel runs do not collide). The
 schema is built once per run; every test starts from empty tables.
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -17,16 +20,36 @@ from portal import create_app
 from portal.extensions import db as _db
 from tests import factories
 
+# The hand-worked KPI week (`week` fixture) for the KPI, dashboard, goal and report tests.
+pytest_plugins = ["tests.kpi_week"]
+
 CSRF_PATTERN = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
 )
 
 
-def database_url(tmp_path_factory) -> str:
+@contextmanager
+def private_database(tmp_path_factory) -> Iterator[str]:
+    """SQLite in a temporary folder, or a PostgreSQL database of this run's own, created
+    beside TEST_DATABASE_URL's and dropped at the end, so that runs at the same time on one
+    server never empty each other's tables."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    name = f"{url.rsplit('/', 1)[1]}_run{os.getpid()}"
+    admin = sa.create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 class CsrfClient(FlaskClient):
@@ -56,12 +79,17 @@ class CsrfClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def test_settings(tmp_path_factory) -> dict:
+def test_settings(tmp_path_factory) -> Iterator[dict]:
     folder = tmp_path_factory.mktemp("casework")
+    with private_database(tmp_path_factory) as url:
+        yield _settings(folder, url)
+
+
+def _settings(folder, url: str) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
+        "SQLALCHEMY_DATABASE_URI": url,
         "SEARCH_INDEX_DIR": str(folder / "search_index"),
         "UPLOAD_DIR": str(folder / "uploads"),
         "RATELIMIT_ENABLED": False,

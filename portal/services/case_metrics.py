@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models import BusinessCalendar, Case, CaseEvent, CaseStatus, EventKind
@@ -160,9 +161,22 @@ def backfill(*, progress: Callable[[int], None] = lambda done: None) -> int:
     """Measure every case, in batches of `BACKFILL_BATCH`; returns how many were measured."""
     now = datetime.now(UTC)
     total, last_id = 0, 0
+    known: dict[tuple, BusinessCalendar | None] = {}
+
+    def calendars(case: Case) -> BusinessCalendar | None:
+        """One policy lookup per entitlement and priority, not per case."""
+        key = (case.account.entitlement if case.account else None, case.priority)
+        if key not in known:
+            known[key] = _calendar(case)
+        return known[key]
+
     while True:
         batch = db.session.scalars(
-            sa.select(Case).where(Case.id > last_id).order_by(Case.id).limit(BACKFILL_BATCH)
+            sa.select(Case)
+            .where(Case.id > last_id)
+            .order_by(Case.id)
+            .limit(BACKFILL_BATCH)
+            .options(selectinload(Case.account))
         ).all()
         if not batch:
             return total
@@ -170,7 +184,7 @@ def backfill(*, progress: Callable[[int], None] = lambda done: None) -> int:
         for row in db.session.execute(_steps_query(list(by_case))):
             by_case[row.case_id].append(_step(row))
         for case in batch:
-            apply(case, by_case[case.id], _calendar(case), now)
+            apply(case, by_case[case.id], calendars(case), now)
         db.session.commit()
         last_id = batch[-1].id
         total += len(batch)
