@@ -1,4 +1,4 @@
-"""`flask` commands: seed-demo, outbox drain, sla sweep, kpi backfill."""
+"""`flask` commands: seed-demo, outbox drain, sla sweep, kpi backfill, reports weekly."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ sla_cli = AppGroup(
     "sla", help="SLA clocks: record breaches (run every minute from cron or the worker)."
 )
 kpi_cli = AppGroup("kpi", help="The facts behind the supervisor KPIs.")
+reports_cli = AppGroup("reports", help="Reports for supervisors (the weekly email).")
 
 
 @click.command("seed-demo")
@@ -34,6 +35,9 @@ def seed_demo(cases: int | None) -> None:
         added = demo.seed_cases(reference, count=count, progress=bar.update)
         db.session.commit()
     click.echo(f"Added {added} cases ({count} wanted).")
+    escalated = demo.seed_escalations(reference)
+    db.session.commit()
+    click.echo(f"Escalated {escalated} cases.")
     answers = demo.seed_feedback()
     db.session.commit()
     click.echo(f"Added {answers} satisfaction answers.")
@@ -57,12 +61,14 @@ def outbox_drain(limit: int) -> None:
 
 @sla_cli.command("sweep")
 def sla_sweep() -> None:
-    """Record new SLA breaches, then warn, notify and escalate (idempotent: a second run adds
-    nothing)."""
+    """Record new SLA breaches, then warn, notify and escalate, then send due goal alerts
+    (idempotent: a second run adds nothing)."""
     from portal.models._base import utcnow
-    from portal.services import escalations, outbox
+    from portal.services import escalations, goals, outbox
 
-    outcome = escalations.sweep(now=utcnow())
+    now = utcnow()
+    outcome = escalations.sweep(now=now)
+    goal_alerts = goals.sweep(now=now)
     db.session.commit()
     outbox.deliver_committed()
     click.echo(f"Recorded {outcome.breaches} new breach(es).")
@@ -70,6 +76,7 @@ def sla_sweep() -> None:
         f"Sent {outcome.warnings} warning(s) and {outcome.breach_notices} breach notice(s); "
         f"escalated or flagged {outcome.escalations} case(s)."
     )
+    click.echo(f"Sent {goal_alerts} goal alert(s).")
 
 
 def _backfill_kpi_facts() -> None:
@@ -88,6 +95,22 @@ def kpi_backfill() -> None:
     _backfill_kpi_facts()
 
 
+@reports_cli.command("weekly")
+def reports_weekly() -> None:
+    """Email every active supervisor and admin the last seven full days' KPIs against the week
+    before, the goals' status and the week's top escalation reasons (run weekly from cron)."""
+    from portal.models._base import utcnow
+    from portal.services import outbox, reports
+
+    def queued(user) -> None:
+        click.echo(f"Queued the weekly report for {user.email} ({user.language or 'default'}).")
+
+    recipients = reports.send_weekly(now=utcnow(), progress=queued)
+    db.session.commit()
+    outbox.deliver_committed()
+    click.echo(f"Queued {len(recipients)} weekly report email(s).")
+
+
 def init_app(app: Flask) -> None:
     from portal.feedback.cli import voc_cli
     from portal.search.cli import search_cli
@@ -97,6 +120,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(sla_cli)
     app.cli.add_command(kpi_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(contacts_cli)
     app.cli.add_command(voc_cli)
     app.cli.add_command(search_cli)

@@ -25,6 +25,7 @@ from portal.models import (
     Contact,
     ContactRole,
     ContactRoleKind,
+    Escalation,
     EventKind,
     Feedback,
     FeedbackKind,
@@ -292,6 +293,10 @@ def _make_case(rng, scenario, contact, reference, created_at, now) -> Case:
             if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
             else scenario["replies"][:2]
         )
+        if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and rng.random() < ONE_TOUCH_SHARE:
+            # Solved with the first answer: a first-contact resolution.
+            first_answer = next(n for n, r in enumerate(replies) if r["author"] == "agent")
+            replies = replies[: first_answer + 1]
         for reply in replies:
             moment = _later(moment, now, rng.randint(20, 1800))
             by_agent = reply["author"] == "agent"
@@ -326,11 +331,66 @@ def _make_case(rng, scenario, contact, reference, created_at, now) -> Case:
             )
         )
     if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        if rng.random() < REOPEN_SHARE:
+            moment = _reopen_and_solve_again(rng, case, contact, assignee, moment, now)
         case.resolved_at = moment
         if status is CaseStatus.CLOSED:
             case.closed_at = _later(moment, now, 3 * 24 * 60)
     case.updated_at = case.closed_at or moment
     return case
+
+
+def _reopen_and_solve_again(rng, case, contact, assignee, moment, now):
+    """The customer reopens the solved case, and the agent solves it again; returns when."""
+    steps = (("resolved", "open", contact.user), ("open", "resolved", assignee))
+    for old, new, author in steps:
+        moment = _later(moment, now, rng.randint(60, 2000))
+        case.events.append(
+            CaseEvent(
+                kind=EventKind.FIELD_CHANGE,
+                field="status",
+                old_value=old,
+                new_value=new,
+                author=author,
+                contact_id=contact.id if author is contact.user else None,
+                created_at=moment,
+            )
+        )
+    return moment
+
+
+def seed_escalations(reference: dict, *, seed: int = 2026) -> int:
+    """Escalate some open tier-1 and tier-2 demo cases through the real service, and have the
+    supervisor return a few (bounce-backs); returns how many were escalated."""
+    from portal.services import escalations
+
+    rng = random.Random(seed)
+    supervisor = next(u for u in reference["staff"].values() if u.role is Role.SUPERVISOR)
+    candidates = db.session.scalars(
+        db.select(Case)
+        .where(Case.status.in_((CaseStatus.OPEN, CaseStatus.PENDING)), Case.tier < 3)
+        .where(~Case.id.in_(db.select(Escalation.case_id)))
+        .order_by(Case.id)
+    ).all()
+    chosen = [case for case in candidates if rng.random() < ESCALATED_SHARE]
+    for case in chosen:
+        moment = _later(case.updated_at, utcnow(), rng.randint(30, 600))
+        escalation = escalations.escalate(
+            case,
+            by=case.assignee,
+            reason=ESCALATION_REASONS[case.language or "en"],
+            handoff_note=ESCALATION_NOTES[case.language or "en"],
+            version=case.version,
+            now=moment,
+        )
+        if rng.random() < RETURNED_SHARE:
+            escalations.return_to_lower_tier(
+                escalation,
+                by=supervisor,
+                guidance=RETURN_GUIDANCE[case.language or "en"],
+                now=_later(moment, utcnow(), rng.randint(30, 600)),
+            )
+    return len(chosen)
 
 
 def _later(moment, now, minutes: int):
@@ -360,6 +420,25 @@ def seed_cases(
     return missing
 
 
+ONE_TOUCH_SHARE = 0.35
+REOPEN_SHARE = 0.1
+ESCALATED_SHARE = 0.15
+RETURNED_SHARE = 0.3
+ESCALATION_REASONS = {
+    "en": "Needs a specialist: the logs show a server-side error",
+    "fa": "نیاز به بررسی متخصص: گزارش‌ها خطای سمت سرور نشان می‌دهند",
+    "ar": "يحتاج إلى متخصص: السجلات تظهر خطأ في الخادم",
+}
+ESCALATION_NOTES = {
+    "en": "Customer already tried a restart and a new browser.",
+    "fa": "مشتری راه‌اندازی دوباره و مرورگر دیگری را امتحان کرده است.",
+    "ar": "جرّب العميل إعادة التشغيل ومتصفحاً آخر.",
+}
+RETURN_GUIDANCE = {
+    "en": "This is a known setting: walk the customer through the account page first.",
+    "fa": "این یک تنظیم شناخته‌شده است: اول مشتری را در صفحه‌ی حساب راهنمایی کنید.",
+    "ar": "هذا إعداد معروف: أرشد العميل عبر صفحة الحساب أولاً.",
+}
 CSAT_WEIGHTS = {5: 45, 4: 25, 3: 12, 2: 10, 1: 8}
 NPS_WEIGHTS = {10: 18, 9: 20, 8: 16, 7: 14, 6: 10, 5: 8, 4: 5, 3: 4, 2: 2, 1: 2, 0: 1}
 
