@@ -75,6 +75,46 @@ def age_label(bucket: kpi.AgeBucket) -> str:
     return str(_l("%(low)s to %(high)s days", low=bucket.low_days, high=bucket.high_days))
 
 
+def as_json(board: kpi.Dashboard) -> dict:
+    """The dashboard for API clients: metric keys as in kpi.METRICS, minutes, percentages."""
+    return {
+        "period": {"first": board.period.first.isoformat(), "last": board.period.last.isoformat()},
+        "scope": {"kind": board.scope.kind, "id": board.scope.id},
+        "metrics": {key: kpi.dashboard_value(board, key) for key in kpi.METRICS},
+        "backlog": [
+            {"min_days": b.low_days, "max_days": b.high_days, "cases": b.count}
+            for b in board.backlog
+        ],
+        "days": [
+            {"day": d.day.isoformat(), "created": d.created, "resolved": d.resolved}
+            for d in board.days
+        ],
+        "tiers": [
+            {
+                "tier": row.tier,
+                "taken_on": row.taken_on,
+                "escalated": row.escalated,
+                "returned": row.returned,
+                "escalation_rate": row.escalation_rate,
+                "bounce_back_rate": row.bounce_back_rate,
+            }
+            for row in board.tiers
+        ],
+        "agents": [
+            {
+                "id": row.user.id,
+                "name": row.user.name,
+                "open": row.open,
+                "resolved": row.resolved,
+                "first_response_median": row.response.median,
+                "sla_percent": row.sla.percent,
+                "csat_percent": row.csat.csat_percent,
+            }
+            for row in board.agents
+        ],
+    }
+
+
 def to_csv(board: kpi.Dashboard) -> str:
     """The dashboard as formula-safe CSV (minutes are business minutes)."""
     header = (str(_l("Figure")), str(_l("For")), str(_l("Value")))

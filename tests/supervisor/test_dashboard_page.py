@@ -91,6 +91,18 @@ def test_csv_has_the_same_figures_and_is_formula_safe(week, client, login_as):
     assert not any(name.startswith("=") for name in names)
 
 
+def test_json_for_api_clients(week, client, login_as):
+    login_as(Role.SUPERVISOR)
+    data = client.get("/supervisor/dashboard", query_string={**WEEK_ARGS, "format": "json"}).json
+    assert data["period"] == {"first": "2026-11-02", "last": "2026-11-08"}
+    assert data["metrics"]["resolved"] == 4
+    assert data["metrics"]["first_response_p90"] == 432.0
+    assert [t["escalated"] for t in data["tiers"]] == [1, 0, 0]
+    assert len(data["days"]) == 7
+    bad = client.get("/supervisor/dashboard", query_string={"period": "year", "format": "json"})
+    assert bad.status_code == 400 and "Choose a period" in bad.json["error"]["message"]
+
+
 def test_persian_dashboard_is_right_to_left_with_persian_digits(week, client, login_as):
     login_as(factories.make_user(Role.SUPERVISOR, language="fa"))
     html = client.get("/supervisor/dashboard", query_string=WEEK_ARGS).get_data(as_text=True)
@@ -102,7 +114,9 @@ def test_persian_dashboard_is_right_to_left_with_persian_digits(week, client, lo
 def test_agents_and_customers_get_403(client, login_as, role):
     login_as(role)
     assert client.get("/supervisor/dashboard").status_code == 403
-    assert client.get("/supervisor/dashboard", query_string={"format": "csv"}).status_code == 403
+    for wanted in ("csv", "json"):
+        response = client.get("/supervisor/dashboard", query_string={"format": wanted})
+        assert response.status_code == 403
 
 
 def test_visitors_are_sent_to_sign_in(client):

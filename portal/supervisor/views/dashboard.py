@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Response, render_template, request
+from flask import Response, jsonify, render_template, request
 from flask_babel import get_timezone
 
 from portal.models._base import utcnow
@@ -25,14 +25,20 @@ def _choice(args) -> tuple[kpi.Period, kpi.Scope]:
 
 @bp.get("/dashboard")
 def dashboard():
-    """KPIs for today, 7/30/90 days or a custom period, for everyone, a queue, tier or agent."""
+    """KPIs for today, 7/30/90 days or a custom period, for everyone, a queue, tier or agent;
+    `format=csv` or `format=json` for the same figures as a file or for API clients."""
+    wanted = request.args.get("format", "html")
     try:
         when, scope = _choice(request.args)
     except kpi.FilterError as error:
+        if wanted == "json":
+            return jsonify(error={"status": 400, "message": str(error)}), 400
         return _page(None, error=str(error)), 400
     now = utcnow()
     board = kpi.dashboard(scope, when, now=now)
-    if request.args.get("format") == "csv":
+    if wanted == "json":
+        return jsonify(kpi_table.as_json(board))
+    if wanted == "csv":
         body = kpi_table.to_csv(board)
         return Response(
             body,
