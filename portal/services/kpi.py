@@ -580,7 +580,7 @@ def _slice(column) -> sa.ColumnElement[int]:
         seconds = sa.extract("epoch", column)
         return sa.cast(sa.func.floor(seconds / SLICE_SECONDS), sa.BigInteger)
     seconds = sa.cast(sa.func.strftime(sa.literal_column("'%s'"), column), sa.Integer)
-    return seconds / SLICE_SECONDS
+    return seconds // SLICE_SECONDS
 
 
 def _per_day(column, condition, scope: Scope, when: Period) -> dict[date, int]:

@@ -1,0 +1,99 @@
+"""Reports: KPIs per day, week or month for any mix of filters, as a page and CSV, and the
+list of the cases behind them as CSV."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from flask import Response, render_template, request
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+
+from portal.customer.forms import CATEGORY_LABELS
+from portal.extensions import limiter
+from portal.i18n import current_language, native_digits
+from portal.labels import CHANNEL_LABELS
+from portal.models import Channel
+from portal.models._base import utcnow
+from portal.services import kpi, reports
+from portal.supervisor.views import bp, me
+
+log = logging.getLogger("casework.audit")
+
+
+def _asked(options: reports.Choices) -> reports.ReportQuery:
+    """The report the query string asks for (kpi.FilterError when a value is unusable)."""
+    return reports.parse(request.args, options, now=utcnow(), tz=ZoneInfo(str(get_timezone())))
+
+
+def _csv(body: str, name: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _page(options, *, report=None, error=None, status: int = 200):
+    return (
+        render_template(
+            "supervisor/reports.html",
+            report=report,
+            error=error,
+            args=request.args,
+            options=options,
+            groupings=kpi.GROUPINGS,
+            queue_items=[(queue.id, queue.name) for queue in options.queues],
+            tier_items=[
+                (tier, _("Tier %(tier)s", tier=native_digits(tier))) for tier in options.tiers
+            ],
+            agent_items=[(agent.id, agent.name) for agent in options.agents],
+            category_items=[(key, CATEGORY_LABELS.get(key, key)) for key in options.categories],
+            channel_items=[(key, CHANNEL_LABELS[Channel(key)]) for key in options.channels],
+            filter_args={k: v for k, v in request.args.items() if k != "format"},
+            row_label=lambda figures: reports.bucket_label(figures.period, report.query.grouping),
+        ),
+        status,
+    )
+
+
+@bp.get("/reports")
+def report():
+    """The analytical report (or `?format=csv`: the same table as CSV)."""
+    options = reports.choices()
+    try:
+        asked = _asked(options)
+    except kpi.FilterError as error:
+        return _page(options, error=str(error), status=400)
+    result = reports.build(asked, now=utcnow(), language=current_language())
+    if request.args.get("format") == "csv":
+        when = asked.period
+        return _csv(reports.table_csv(result), f"report-{when.first:%Y%m%d}-{when.last:%Y%m%d}.csv")
+    return _page(options, report=result)
+
+
+@bp.get("/reports/cases.csv")
+@limiter.limit("10 per minute")
+def case_export():
+    """The cases created in the period that match the filters, as formula-safe CSV."""
+    options = reports.choices()
+    try:
+        asked = _asked(options)
+    except kpi.FilterError as error:
+        return _page(options, error=str(error), status=400)
+    count = reports.case_count(asked, me())
+    if count > reports.EXPORT_LIMIT:
+        message = _(
+            "This selection has %(count)s cases; the case list holds at most %(limit)s. "
+            "Choose a shorter period or more filters.",
+            count=count,
+            limit=reports.EXPORT_LIMIT,
+        )
+        return _page(options, error=message, status=400)
+    log.info("action='reports.cases_export' actor=%r cases=%r", me().id, count)
+    when = asked.period
+    return _csv(reports.cases_csv(asked, me()), f"cases-{when.first:%Y%m%d}-{when.last:%Y%m%d}.csv")
