@@ -8,7 +8,8 @@ from flask_login import current_user
 from portal import authz
 from portal.extensions import db
 from portal.models import Role
-from portal.services import overview
+from portal.models._base import utcnow
+from portal.services import goals, overview
 
 bp = Blueprint("home", __name__)
 
@@ -25,6 +26,7 @@ def index():
         cases=overview.recent_cases(current_user, limit=20),
         status_counts=overview.status_counts(current_user),
         show_staff_columns=authz.is_staff(current_user),
+        goals=goals.goals_for_user(current_user._get_current_object(), utcnow()),
     )
 
 

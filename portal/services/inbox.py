@@ -24,6 +24,8 @@ ESCALATION_RETURNED = "escalation_returned"
 FIRST_RESPONSE_WARNING = "sla_warning_first_response"
 RESOLUTION_WARNING = "sla_warning_resolution"
 FIRST_RESPONSE_BREACH = "sla_breach_first_response"
+GOAL_THRESHOLD = "goal_threshold"
+GOAL_BEHIND = "goal_behind"
 
 KIND_LABELS = {
     ESCALATION: _l("Case escalated to your queue"),
@@ -33,6 +35,8 @@ KIND_LABELS = {
     FIRST_RESPONSE_WARNING: _l("First response due soon"),
     RESOLUTION_WARNING: _l("Resolution due soon"),
     FIRST_RESPONSE_BREACH: _l("First response overdue"),
+    GOAL_THRESHOLD: _l("Goal milestone reached"),
+    GOAL_BEHIND: _l("Goal falling behind"),
 }
 # Texts the system itself writes (not people), translated when shown.
 SYSTEM_TEXTS = {"SLA breach": _l("SLA breach")}

@@ -1,13 +1,22 @@
-"""Forms and labels of the supervisor console (the escalation inbox)."""
+"""Forms and labels of the supervisor console (the escalation inbox, goals)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.models import EscalationState
+from portal.services.goals import DIRECTION_LABELS, OWNER_KIND_LABELS
 
 STATE_LABELS = {
     EscalationState.OPEN: _l("Open"),
@@ -36,4 +45,79 @@ class ReturnForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
+    """Nothing but the CSRF token."""
+
+
+def _id_or_none(value):
+    """Select values: "" (nothing chosen) is None, anything else an int (or a form error)."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class GoalForm(FlaskForm):
+    """A goal's fields. Choices are filled by the view; the goals service checks the rules
+    (owner exists, period order, percent targets), so pages, API and CLI share them."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    metric = SelectField(_l("Metric"), validators=[DataRequired()], validate_choice=False)
+    direction = SelectField(
+        _l("Direction"),
+        choices=[SelectChoice(d.value, label) for d, label in DIRECTION_LABELS.items()],
+        validate_choice=False,
+    )
+    target = FloatField(_l("Target"), validators=[InputRequired()])
+    owner_kind = SelectField(
+        _l("Kind of owner"),
+        choices=[SelectChoice(k.value, label) for k, label in OWNER_KIND_LABELS.items()],
+        validate_choice=False,
+    )
+    owner_user_id = SelectField(
+        _l("Agent"), coerce=_id_or_none, validators=[Optional()], validate_choice=False
+    )
+    owner_queue_id = SelectField(
+        _l("Queue"), coerce=_id_or_none, validators=[Optional()], validate_choice=False
+    )
+    owner_tier = SelectField(
+        _l("Tier"),
+        coerce=_id_or_none,
+        choices=[SelectChoice("", "—")] + [SelectChoice(str(t), str(t)) for t in (1, 2, 3)],
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    period_start = DateField(_l("First day"), validators=[InputRequired()])
+    period_end = DateField(_l("Last day"), validators=[InputRequired()])
+    thresholds = StringField(
+        _l("Alert thresholds (% of target)"),
+        default="75,100",
+        validators=[Optional(), Length(max=60)],
+    )
+    behind_margin = IntegerField(
+        _l("Behind margin (percentage points)"),
+        default=10,
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+    )
+
+    def values(self) -> dict:
+        """The submitted values, as the goals service takes them."""
+        return {name: self[name].data for name in GOAL_FIELDS}
+
+
+GOAL_FIELDS = (
+    "name",
+    "metric",
+    "direction",
+    "target",
+    "owner_kind",
+    "owner_user_id",
+    "owner_queue_id",
+    "owner_tier",
+    "period_start",
+    "period_end",
+    "thresholds",
+    "behind_margin",
+)
+
+
+class DeleteGoalForm(FlaskForm):
     """Nothing but the CSRF token."""

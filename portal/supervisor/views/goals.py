@@ -1,0 +1,105 @@
+"""Goals: the list (current, upcoming, past), create, edit, delete, and a goal with its history."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from portal.extensions import db
+from portal.models import Goal
+from portal.models._base import utcnow
+from portal.services import goals, kpi
+from portal.supervisor.forms import DeleteGoalForm, GoalForm
+from portal.supervisor.views import bp, me
+
+
+def _goal_or_404(goal_id: int) -> Goal:
+    goal = db.session.get(Goal, goal_id)
+    if goal is None:
+        abort(404)
+    return goal
+
+
+def _with_choices(form: GoalForm) -> GoalForm:
+    """Fill the metric and owner choices (active staff, every queue)."""
+    staff, queues = goals.owner_choices()
+    nothing = SelectChoice("", "—")
+    form.metric.choices = [SelectChoice(key, metric.label) for key, metric in kpi.METRICS.items()]
+    form.owner_user_id.choices = [nothing] + [SelectChoice(u.id, u.name) for u in staff]
+    form.owner_queue_id.choices = [nothing] + [SelectChoice(q.id, q.name) for q in queues]
+    return form
+
+
+def _save(form: GoalForm, save, template: str, **context):
+    """Validate, run the service, commit once; rule errors are shown next to their fields."""
+    if form.validate_on_submit():
+        try:
+            goal = save(form.values())
+        except goals.InvalidGoal as error:
+            db.session.rollback()
+            for field, message in error.errors.items():
+                form[field].errors = [*form[field].errors, message]
+        else:
+            db.session.commit()
+            flash(_("Goal saved."), "success")
+            return redirect(url_for("supervisor.goal", goal_id=goal.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, form=form, **context), status
+
+
+@bp.get("/goals")
+def goal_list():
+    """Goals with their actual, progress, forecast and status: current, upcoming or past."""
+    show = request.args.get("show", "current")
+    page = request.args.get("page", 1, type=int)
+    if show not in goals.SHOW_CHOICES or page is None:
+        abort(400)
+    result = goals.listing(show=show, page=page, now=utcnow())
+    return render_template("supervisor/goals.html", result=result)
+
+
+@bp.route("/goals/new", methods=["GET", "POST"])
+def new_goal():
+    """Create a goal."""
+    form = _with_choices(GoalForm())
+    return _save(
+        form,
+        lambda values: goals.create_goal(by=me(), **values),
+        "supervisor/goal_form.html",
+        goal=None,
+    )
+
+
+@bp.get("/goals/<int:goal_id>")
+def goal(goal_id: int):
+    """A goal's figures and the same metric and owner in earlier periods."""
+    rows = goals.history(_goal_or_404(goal_id), now=utcnow())
+    return render_template(
+        "supervisor/goal.html", progress=rows[0], history=rows, delete_form=DeleteGoalForm()
+    )
+
+
+@bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+def edit_goal(goal_id: int):
+    """Change a goal (a change to what is measured re-arms its alerts)."""
+    target = _goal_or_404(goal_id)
+    form = _with_choices(GoalForm(obj=target if request.method == "GET" else None))
+    return _save(
+        form,
+        lambda values: goals.update_goal(target, by=me(), **values),
+        "supervisor/goal_form.html",
+        goal=target,
+    )
+
+
+@bp.post("/goals/<int:goal_id>/delete")
+def delete_goal(goal_id: int):
+    """Delete a goal."""
+    target = _goal_or_404(goal_id)
+    if not DeleteGoalForm().validate_on_submit():
+        abort(400)
+    goals.delete_goal(target, by=me())
+    db.session.commit()
+    flash(_("Goal deleted."), "success")
+    return redirect(url_for("supervisor.goal_list"))
