@@ -56,6 +56,8 @@ STAFF_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 MANAGING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 HISTORY_LIMIT = 24
 PAGE_SIZE = 50
+# Goals shown on a staff member's home page, soonest ending first (each costs a KPI query).
+HOME_GOALS = 10
 
 NOT_STARTED = "not_started"
 ON_TRACK = "on_track"
@@ -355,7 +357,8 @@ def active_goals(now: datetime) -> list[GoalProgress]:
 
 def goals_for_user(user: User, now: datetime) -> list[GoalProgress]:
     """The current goals that count a staff member's work: their own, their queues', the tiers
-    of their queues', and the whole team's. Customers have none."""
+    of their queues', and the whole team's (the `HOME_GOALS` ending soonest). Customers have
+    none."""
     if user.role not in STAFF_ROLES:
         return []
     memberships = db.session.execute(
@@ -372,7 +375,10 @@ def goals_for_user(user: User, now: datetime) -> list[GoalProgress]:
         Goal.owner_kind == GoalOwnerKind.TEAM,
     )
     goals = db.session.scalars(
-        sa.select(Goal).where(_active(now), mine).order_by(Goal.period_end, Goal.name, Goal.id)
+        sa.select(Goal)
+        .where(_active(now), mine)
+        .order_by(Goal.period_end, Goal.name, Goal.id)
+        .limit(HOME_GOALS)
     ).all()
     return evaluate(list(goals), now=now)
 
