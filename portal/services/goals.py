@@ -137,9 +137,10 @@ def owner_scope(goal: Goal) -> kpi.Scope:
 
 
 def parse_thresholds(text: str | None) -> list[int]:
-    """ "75, 100" -> [75, 100]; raises ValueError on anything else."""
+    """ "75, 100" -> [75, 100], also with the Arabic comma and Persian or Arabic digits (int()
+    reads any Unicode digit); raises ValueError on anything else."""
     values = set()
-    for part in (text or "").replace(" ", "").split(","):
+    for part in (text or "").replace(" ", "").replace("،", ",").split(","):
         if not part:
             continue
         number = int(part)

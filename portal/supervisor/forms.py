@@ -88,7 +88,7 @@ class GoalForm(FlaskForm):
     period_start = DateField(_l("First day"), validators=[InputRequired()])
     period_end = DateField(_l("Last day"), validators=[InputRequired()])
     thresholds = StringField(
-        _l("Alert thresholds (% of target)"),
+        _l("Alert thresholds (percent of target)"),
         default="75,100",
         validators=[Optional(), Length(max=60)],
     )

@@ -99,6 +99,7 @@ def test_hostile_input_stays_inert_for_customers_and_agents(page, live_app, tmp_
         page.goto(url)
         assert page.evaluate("document.querySelectorAll('[onerror],[onload]').length") == 0
         assert page.evaluate("document.querySelectorAll('a[href^=\"javascript:\"]').length") == 0
+    page.locator("#account-menu").click()
     page.get_by_role("button", name="Sign out").click()
     page.goto("/login")
     page.get_by_label("Email").fill("agent@example.com")

@@ -26,6 +26,7 @@ def test_agent_signs_in_and_sees_persian_home(page):
     assert html.get_attribute("lang") == "fa"
     first_date = page.locator("table time").first.inner_text()
     assert JALALI_DATE.search(first_date), first_date
+    page.locator("#account-menu").click()
     assert page.get_by_role("button", name="خروج").is_visible()
     # The layout really flips: the brand sits on the right in a right-to-left page.
     brand = page.locator(".navbar-brand").bounding_box()
@@ -44,6 +45,7 @@ def test_language_choice_is_remembered_after_signing_in_again(page):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="العربية").click()
     page.wait_for_load_state()
+    page.locator("#account-menu").click()
     page.get_by_role("button", name="تسجيل الخروج").click()
     page.context.clear_cookies()
     page.goto("/login")

@@ -403,3 +403,11 @@ def test_two_sweeps_at_once_alert_exactly_once(app, team, ana_goal, db, run):
     db.session.expire_all()
     assert len(alerts(db)) == 2
     assert db.session.get(Goal, ana_goal.id).alerted_thresholds == "75"
+
+
+def test_thresholds_are_read_as_typed_on_a_persian_or_arabic_keyboard():
+    assert goals.parse_thresholds("۵۰، ۷۵،100") == [50, 75, 100]
+    assert goals.parse_thresholds("٧٥ ,100, 75") == [75, 100]
+    assert goals.parse_thresholds("") == []
+    with pytest.raises(ValueError):
+        goals.parse_thresholds("75; 100")
