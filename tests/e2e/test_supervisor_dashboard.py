@@ -23,7 +23,7 @@ def test_supervisor_dashboard_in_english_and_persian(page):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/$"))
 
-    page.get_by_role("button", name="Supervisor").click()
+    page.get_by_role("button", name="Supervisor", exact=True).click()
     page.get_by_role("link", name="Dashboard", exact=True).click()
     page.wait_for_url(re.compile(r"/supervisor/dashboard"))
     page.get_by_label("Period").select_option("90")
