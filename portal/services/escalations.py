@@ -43,7 +43,7 @@ from portal.models import (
 )
 from portal.models._base import utcnow
 from portal.models.user import queue_members
-from portal.services import assignment, audit, cases, inbox, mail, sla
+from portal.services import assignment, audit, cases, inbox, lookups, mail, sla
 from portal.services.errors import InvalidTransition, NotAllowed, StaleCase
 
 SLA_BREACH_REASON = "SLA breach"
@@ -534,19 +534,11 @@ class Entry:
 
 def _entries(escalations: list[Escalation]) -> list[Entry]:
     """Wrap escalations with their users and queues: two queries, however many there are."""
-    user_ids = {e.requested_by_id for e in escalations} | {e.handled_by_id for e in escalations}
-    queue_ids = {e.from_queue_id for e in escalations} | {e.to_queue_id for e in escalations}
-    user_ids.discard(None)
-    queue_ids.discard(None)
-    users = (
-        {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))}
-        if user_ids
-        else {}
+    users = lookups.by_id(
+        User, [e.requested_by_id for e in escalations] + [e.handled_by_id for e in escalations]
     )
-    queues = (
-        {q.id: q for q in db.session.scalars(sa.select(Queue).where(Queue.id.in_(queue_ids)))}
-        if queue_ids
-        else {}
+    queues = lookups.by_id(
+        Queue, [e.from_queue_id for e in escalations] + [e.to_queue_id for e in escalations]
     )
     return [
         Entry(

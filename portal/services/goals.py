@@ -46,7 +46,7 @@ from flask_babel import lazy_gettext as _l
 from portal.extensions import db
 from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
 from portal.models.user import queue_members
-from portal.services import audit, inbox, kpi, mail
+from portal.services import audit, inbox, kpi, lookups, mail
 from portal.services.escalations import queue_supervisors
 
 EMAIL_TEMPLATE = "goal_alert"
@@ -286,20 +286,8 @@ def measure(goal: Goal, actual: float | None, *, now: datetime, **names) -> Goal
 
 def _owner_names(goals: list[Goal]) -> tuple[dict[int, User], dict[int, Queue]]:
     """Users (owners and creators) and queues the goals name: two queries, however many."""
-    user_ids = {g.owner_user_id for g in goals} | {g.created_by_id for g in goals}
-    queue_ids = {g.owner_queue_id for g in goals}
-    user_ids.discard(None)
-    queue_ids.discard(None)
-    users = (
-        {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))}
-        if user_ids
-        else {}
-    )
-    queues = (
-        {q.id: q for q in db.session.scalars(sa.select(Queue).where(Queue.id.in_(queue_ids)))}
-        if queue_ids
-        else {}
-    )
+    users = lookups.by_id(User, [g.owner_user_id for g in goals] + [g.created_by_id for g in goals])
+    queues = lookups.by_id(Queue, [g.owner_queue_id for g in goals])
     return users, queues
 
 
