@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -255,12 +255,27 @@ class Scope:
 
 def percentile(values: list[int], share: float) -> float | None:
     """Linear interpolation between closest ranks (as PostgreSQL's percentile_cont)."""
-    if not values:
+    return percentile_of_counts(Counter(values), share)
+
+
+def percentile_of_counts(counts: Mapping[int, int], share: float) -> float | None:
+    """`percentile` of the values that `counts` holds as {value: how many times}: the data
+    comes from SQL as a histogram, far fewer rows than one per case."""
+    total = sum(counts.values())
+    if not total:
         return None
-    ordered = sorted(values)
-    position = share * (len(ordered) - 1)
+    position = share * (total - 1)
     low, high = math.floor(position), math.ceil(position)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    found: dict[int, int] = {}
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        for rank in (low, high):
+            if rank not in found and rank < seen:
+                found[rank] = value
+        if high in found:
+            break
+    return found[low] + (found[high] - found[low]) * (position - low)
 
 
 @dataclass(frozen=True)
@@ -273,10 +288,14 @@ class Durations:
 
     @classmethod
     def of(cls, minutes: list[int]) -> Durations:
+        return cls.of_counts(Counter(minutes))
+
+    @classmethod
+    def of_counts(cls, counts: Mapping[int, int]) -> Durations:
         """Median and 90th percentile, to a tenth of a minute."""
-        median, p90 = percentile(minutes, 0.5), percentile(minutes, 0.9)
+        median, p90 = percentile_of_counts(counts, 0.5), percentile_of_counts(counts, 0.9)
         return cls(
-            len(minutes),
+            sum(counts.values()),
             None if median is None else round(median, 1),
             None if p90 is None else round(p90, 1),
         )
@@ -362,14 +381,39 @@ def created_count(scope: Scope, when: Period) -> int:
     return db.session.scalar(query.where(*scope.on_cases())) or 0
 
 
-def _minutes_by_agent(column, condition, scope: Scope) -> list[tuple[int | None, int]]:
-    query = sa.select(Case.assignee_id, column).where(condition, column.is_not(None))
-    return [tuple(row) for row in db.session.execute(query.where(*scope.on_cases()))]
+MinuteCounts = dict[int | None, Counter]
 
 
-def first_responses(scope: Scope, when: Period) -> Durations:
-    rows = _minutes_by_agent(Case.first_response_minutes, _in(Case.first_responded_at, when), scope)
-    return Durations.of([minutes for _, minutes in rows])
+def _minute_counts(column, condition, scope: Scope) -> MinuteCounts:
+    """{assignee id: {minutes: cases}} of the cases matching `condition`: one grouped query."""
+    query = (
+        sa.select(Case.assignee_id, column, sa.func.count())
+        .where(condition, column.is_not(None), *scope.on_cases())
+        .group_by(Case.assignee_id, column)
+    )
+    by_agent: MinuteCounts = {}
+    for agent_id, minutes, count in db.session.execute(query):
+        by_agent.setdefault(agent_id, Counter())[minutes] += int(count)
+    return by_agent
+
+
+def _everyone(by_agent: MinuteCounts) -> Counter:
+    total: Counter = Counter()
+    for counts in by_agent.values():
+        total.update(counts)
+    return total
+
+
+def _response_counts(scope: Scope, when: Period) -> MinuteCounts:
+    return _minute_counts(Case.first_response_minutes, _in(Case.first_responded_at, when), scope)
+
+
+def first_responses(scope: Scope, when: Period, *, counts: MinuteCounts | None = None) -> Durations:
+    """Times to first response of the cases first answered in the period (`counts`: the same
+    figures already fetched, as the dashboard shares them with the agent table)."""
+    return Durations.of_counts(
+        _everyone(counts if counts is not None else _response_counts(scope, when))
+    )
 
 
 def resolutions(scope: Scope, when: Period) -> Resolutions:
@@ -386,8 +430,8 @@ def resolutions(scope: Scope, when: Period) -> Resolutions:
             ),
         ).where(condition, *scope.on_cases())
     ).one()
-    minutes = [m for _, m in _minutes_by_agent(Case.resolution_minutes, condition, scope)]
-    return Resolutions(int(counts[0]), int(counts[1]), int(counts[2]), Durations.of(minutes))
+    minutes = _everyone(_minute_counts(Case.resolution_minutes, condition, scope))
+    return Resolutions(int(counts[0]), int(counts[1]), int(counts[2]), Durations.of_counts(minutes))
 
 
 def _sum_if(condition) -> sa.ColumnElement[int]:
@@ -560,18 +604,53 @@ class AgeBucket:
     count: int
 
 
-def backlog(scope: Scope, *, now: datetime) -> list[AgeBucket]:
-    """Unresolved cases now, by age. One query."""
-    columns = []
-    for n, (low, high) in enumerate(AGE_BUCKETS):
-        condition = Case.created_at <= now - timedelta(days=low)
+def _age_conditions(now: datetime) -> list[sa.ColumnElement[bool]]:
+    """An unresolved case's age bucket, one condition per AGE_BUCKETS entry."""
+    conditions = []
+    for low, high in AGE_BUCKETS:
+        condition = sa.and_(Case.status.in_(WORKING), Case.created_at <= now - timedelta(days=low))
         if high is not None:
             condition = sa.and_(condition, Case.created_at > now - timedelta(days=high))
-        columns.append(_sum_if(condition).label(f"b{n}"))
+        conditions.append(condition)
+    return conditions
+
+
+def _buckets(counts: Mapping[str, int]) -> list[AgeBucket]:
+    return [AgeBucket(low, high, int(counts[f"b{n}"])) for n, (low, high) in enumerate(AGE_BUCKETS)]
+
+
+def backlog(scope: Scope, *, now: datetime) -> list[AgeBucket]:
+    """Unresolved cases now, by age. One query."""
+    columns = [_sum_if(c).label(f"b{n}") for n, c in enumerate(_age_conditions(now))]
     row = db.session.execute(
         sa.select(*columns).where(Case.status.in_(WORKING), *scope.on_cases())
     ).one()
-    return [AgeBucket(low, high, int(row[n])) for n, (low, high) in enumerate(AGE_BUCKETS)]
+    return _buckets(row._mapping)
+
+
+def _case_totals(scope: Scope, when: Period, now: datetime) -> dict[int | None, Counter]:
+    """The dashboard's case counts per assignee in ONE pass over the scope's cases (the
+    conditions are those of created_count, resolutions, sla_compliance and backlog, which
+    answer one figure each; a test holds them equal): {assignee id: Counter}."""
+    resolved = _resolved_in(when)
+    conditions = {
+        "created": _in(Case.created_at, when),
+        "resolved": resolved,
+        "reopened": sa.and_(resolved, Case.reopen_count > 0),
+        "first_contact": sa.and_(resolved, Case.reopen_count == 0, Case.agent_replies <= 1),
+        "open": Case.status.in_(WORKING),
+        **_sla_conditions(when, now),
+        **{f"b{n}": c for n, c in enumerate(_age_conditions(now))},
+    }
+    query = (
+        sa.select(Case.assignee_id, *[_sum_if(c).label(name) for name, c in conditions.items()])
+        .where(*scope.on_cases())
+        .group_by(Case.assignee_id)
+    )
+    return {
+        row.assignee_id: Counter({name: int(row._mapping[name]) for name in conditions})
+        for row in db.session.execute(query)
+    }
 
 
 def _slice(column) -> sa.ColumnElement[int]:
@@ -586,12 +665,19 @@ def _slice(column) -> sa.ColumnElement[int]:
 def _per_day(column, condition, scope: Scope, when: Period) -> dict[date, int]:
     bucket = _slice(column).label("slice")
     query = sa.select(bucket, sa.func.count()).where(condition, *scope.on_cases()).group_by(bucket)
-    days: dict[date, int] = {}
+    days = when.days
+    # Every zone's offset is a whole number of quarter hours, so local midnights fall on
+    # slice boundaries and a slice belongs to the last day that starts at or before it.
+    starts = [
+        int(datetime.combine(day, time(0), when.tz).timestamp()) // SLICE_SECONDS for day in days
+    ]
+    counts: dict[date, int] = {}
     for slice_number, count in db.session.execute(query):
-        moment = datetime.fromtimestamp(int(slice_number) * SLICE_SECONDS, UTC)
-        day = moment.astimezone(when.tz).date()
-        days[day] = days.get(day, 0) + int(count)
-    return days
+        index = bisect_right(starts, int(slice_number)) - 1
+        if index >= 0:
+            day = days[index]
+            counts[day] = counts.get(day, 0) + int(count)
+    return counts
 
 
 @dataclass(frozen=True)
@@ -621,61 +707,47 @@ class AgentRow:
     csat: voc_metrics.Scores = field(default_factory=voc_metrics.Scores)
 
 
-def agent_table(scope: Scope, when: Period, *, now: datetime) -> list[AgentRow]:
-    """Per-agent figures for the scope. A fixed number of queries, whatever the team size."""
-    conditions = [*scope.on_cases(), Case.assignee_id.is_not(None)]
-    open_counts = dict(
-        db.session.execute(
-            sa.select(Case.assignee_id, sa.func.count())
-            .where(Case.status.in_(WORKING), *conditions)
-            .group_by(Case.assignee_id)
-        ).all()
-    )
-    resolved_counts = dict(
-        db.session.execute(
-            sa.select(Case.assignee_id, sa.func.count())
-            .where(_resolved_in(when), *conditions)
-            .group_by(Case.assignee_id)
-        ).all()
-    )
-    response_minutes: dict[int, list[int]] = {}
-    for agent_id, minutes in _minutes_by_agent(
-        Case.first_response_minutes, _in(Case.first_responded_at, when), scope
-    ):
-        if agent_id is not None:
-            response_minutes.setdefault(agent_id, []).append(minutes)
-    compliance = {
-        row.assignee_id: _compliance(row).overall
-        for row in db.session.execute(
-            sa.select(Case.assignee_id, *_compliance_columns(when, now))
-            .where(_relevant_to_sla(when), *conditions)
-            .group_by(Case.assignee_id)
-        )
-    }
+def agent_table(
+    scope: Scope,
+    when: Period,
+    *,
+    now: datetime,
+    totals: dict[int | None, Counter] | None = None,
+    response_counts: MinuteCounts | None = None,
+) -> list[AgentRow]:
+    """Per-agent figures for the scope. A fixed number of queries, whatever the team size
+    (`totals` and `response_counts`: the same figures already fetched by the dashboard)."""
+    totals = totals if totals is not None else _case_totals(scope, when, now)
+    # Agents with anything to show: open cases now, or work counted in the period.
+    totals = {k: v for k, v in totals.items() if k is not None and any(v.values())}
+    responses = response_counts if response_counts is not None else _response_counts(scope, when)
+    responses = {k: v for k, v in responses.items() if k is not None}
     feedback = scope.feedback_filter()
     scores = voc_metrics.scores_by_agent(
         when.start, when.end, queue_id=feedback.get("queue_id"), tier=feedback.get("tier")
     )
     if scope.kind == "agent":
         scores = {k: v for k, v in scores.items() if k == scope.id}
-    ids = set(open_counts) | set(resolved_counts) | set(response_minutes) | set(compliance)
-    ids |= set(scores)
+    ids = set(totals) | set(responses) | set(scores)
     if scope.kind == "agent":
         ids.add(scope.id)
     users = db.session.scalars(
         sa.select(User).where(User.id.in_(ids), User.role != Role.CUSTOMER).order_by(User.name)
     ).all()
-    return [
-        AgentRow(
-            user,
-            int(open_counts.get(user.id, 0)),
-            int(resolved_counts.get(user.id, 0)),
-            Durations.of(response_minutes.get(user.id, [])),
-            compliance.get(user.id, Compliance()),
-            scores.get(user.id, voc_metrics.Scores()),
+    rows = []
+    for user in users:
+        n = totals.get(user.id, Counter())
+        rows.append(
+            AgentRow(
+                user,
+                n["open"],
+                n["resolved"],
+                Durations.of_counts(responses.get(user.id, Counter())),
+                Compliance(n["fr_met"] + n["res_met"], n["fr_missed"] + n["res_missed"]),
+                scores.get(user.id, voc_metrics.Scores()),
+            )
         )
-        for user in users
-    ]
+    return rows
 
 
 @dataclass
@@ -702,19 +774,34 @@ class Dashboard:
 
 
 def dashboard(scope: Scope, when: Period, *, now: datetime) -> Dashboard:
-    """Everything the supervisor dashboard shows, in a fixed number of queries."""
+    """Everything the supervisor dashboard shows, in a fixed number of queries: one pass over
+    the scope's cases for the counts, two histograms of minutes, two per-day series, then
+    escalations, ratings and names."""
+    totals = _case_totals(scope, when, now)
+    n = _everyone(totals)
+    response_counts = _response_counts(scope, when)
+    resolution_minutes = _everyone(
+        _minute_counts(Case.resolution_minutes, _resolved_in(when), scope)
+    )
     return Dashboard(
         scope=scope,
         period=when,
-        created=created_count(scope, when),
-        backlog=backlog(scope, now=now),
+        created=n["created"],
+        backlog=_buckets(n),
         days=daily(scope, when),
-        first_response=first_responses(scope, when),
-        resolutions=resolutions(scope, when),
-        sla=sla_compliance(scope, when, now=now),
+        first_response=first_responses(scope, when, counts=response_counts),
+        resolutions=Resolutions(
+            n["resolved"],
+            n["reopened"],
+            n["first_contact"],
+            Durations.of_counts(resolution_minutes),
+        ),
+        sla=SLACompliance(
+            Compliance(n["fr_met"], n["fr_missed"]), Compliance(n["res_met"], n["res_missed"])
+        ),
         tiers=tier_rates(scope, when),
         csat=csat(scope, when),
-        agents=agent_table(scope, when, now=now),
+        agents=agent_table(scope, when, now=now, totals=totals, response_counts=response_counts),
     )
 
 
