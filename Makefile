@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint translations bench bench-search clean
+.PHONY: run test lint translations bench bench-search bench-dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench: $(VENV)/.installed-dev translations
 
 bench-search: $(VENV)/.installed-dev translations
 	$(BIN)/python bench/search_bench.py
+
+bench-dashboard: $(VENV)/.installed-dev translations
+	$(BIN)/python bench/dashboard_bench.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
