@@ -25,8 +25,8 @@ Then it prints:
    counts, top 20 by rank with a snippet), and the ratio Whoosh/FTS5;
 5. the issue's targets next to the figures.
 
-`--profile` runs the rebuild under cProfile and prints the top functions (use a small
---cases, e.g. 5000: profiling slows everything down).
+`--profile` runs the rebuild under cProfile, in one process, and prints the top functions
+(use a small --cases, e.g. 5000: profiling slows everything down).
 """
 
 from __future__ import annotations
@@ -73,9 +73,10 @@ from portal.demo_content import CONTACT_NAMES, SCENARIOS
 from portal.extensions import db
 from portal.models import Account, Case, CaseEvent, Contact, EventKind, User
 from portal.models._base import utcnow
-from portal.search import analyze, prepare_query, rebuild, search_cases, store
+from portal.search import analyze, indexing, prepare_query, rebuild, search_cases, store
 from portal.search.analysis import WORD_PATTERN, normalize
 from portal.search.indexing import case_documents
+from portal.search.query import prefix_stems
 from portal.services import outbox
 
 SEED = 2026
@@ -644,6 +645,11 @@ def _tags(document: dict) -> str:
     return " ".join([f"number_{number}", *(f"{name}_{document[name]}" for name in names)])
 
 
+def _iso_day(day: int) -> str:
+    """The index's yyyymmdd day number as YYYY-MM-DD, for the FTS5 side table."""
+    return f"{day // 10_000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
+
+
 def build_fts(path: Path, batch_size: int = 500) -> tuple[float, int]:
     """The FTS5 reference store from the same documents (`case_documents`) and analyzer."""
     connection = sqlite3.connect(path)
@@ -687,7 +693,7 @@ def build_fts(path: Path, batch_size: int = 500) -> tuple[float, int]:
                     document["priority"],
                     document["queue_id"],
                     document["account_id"],
-                    document["created"].isoformat(),
+                    _iso_day(document["created"]),
                 )
             )
         connection.executemany(
@@ -811,7 +817,11 @@ class FtsTranslator:
             return f"(tags:{_quote(f'number_{int(digits):06d}')} OR {_quote(digits)})"
         if word.endswith("*"):
             prefix = normalize(word.rstrip("*"))
-            return f"{_quote(prefix)}*" if prefix else None
+            if not prefix:
+                return None
+            # The prefixes the Whoosh side expands (stem part; without an Arabic article).
+            prefixes = [f"{_quote(stem)}*" for stem in prefix_stems(prefix)]
+            return prefixes[0] if len(prefixes) == 1 else "(" + " OR ".join(prefixes) + ")"
         terms = analyze(word)
         if not terms:
             return None
@@ -963,6 +973,8 @@ def _mark(met: bool) -> str:
 
 
 def profile_rebuild(top: int = 15) -> None:
+    # cProfile sees one process: profile the single-process rebuild, the same work per case.
+    indexing.REBUILD_PROCESSES = 1
     profiler = cProfile.Profile()
     profiler.enable()
     rebuild()

@@ -150,22 +150,27 @@ def _memoized(function: Callable[[str], str | None]) -> Callable[[str], str | No
 _normalize_word = _memoized(normalize)
 
 
+def strip_article(word: str, min_rest: int) -> str:
+    """`word` without a leading Arabic article (`ال`, `لل`, or `وال`/`بال`/... with one more
+    letter left), if at least `min_rest` letters remain and the word is not Persian."""
+    if _PERSIAN_ONLY.intersection(word):
+        return word
+    for article in _ARTICLES_LONG:
+        if word.startswith(article) and len(word) - len(article) >= min_rest + 1:
+            return word[len(article) :]
+    for article in _ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= min_rest:
+            return word[len(article) :]
+    return word
+
+
 def stem_arabic_script(word: str) -> str:
     """Strip an article and then suffixes until none applies, keeping at least 3 letters.
 
     Stripping to a fixed point makes `stem(word + suffix) == stem(word)` for stacked forms
     (`برنامه‌ها` -> `برنامه` -> `برنام`, like `برنامه` itself).
     """
-    if not _PERSIAN_ONLY.intersection(word):
-        for article in _ARTICLES_LONG:
-            if word.startswith(article) and len(word) - len(article) >= _MIN_STEM + 1:
-                word = word[len(article) :]
-                break
-        else:
-            for article in _ARTICLES:
-                if word.startswith(article) and len(word) - len(article) >= _MIN_STEM:
-                    word = word[len(article) :]
-                    break
+    word = strip_article(word, _MIN_STEM)
     for _round in range(4):
         for suffix in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
@@ -227,25 +232,10 @@ def split_words(text: str) -> list[tuple[int, int, str]]:
     return words
 
 
-# The last text split, kept for the spelling pass: Whoosh analyses a spelling field's text
-# twice in a row, once to index stemmed terms and once (no_morph) for the unstemmed words
-# of "did you mean". A tuple is replaced in one step, so threads never see half an entry.
-_last_split: list[tuple[str, list[tuple[int, int, str]]]] = [("", [])]
-
-
-def _split_words_once(text: str) -> list[tuple[int, int, str]]:
-    """split_words(text), reusing the previous result when asked about the same text again."""
-    last_text, words = _last_split[0]
-    if last_text is not text:  # the same object: Whoosh passes one value to both passes
-        words = split_words(text)
-        _last_split[0] = (text, words)
-    return words
-
-
 class CaseworkAnalyzer(Analyzer):
     """The one analyzer of every text field; Whoosh calls it at index and query time."""
 
-    is_morph = True  # stems: Whoosh then keeps unstemmed words for spelling suggestions
+    is_morph = True  # it stems; `no_morph=True` gives the unstemmed (normalized) words
 
     def has_morph(self) -> bool:
         return True
@@ -282,7 +272,7 @@ class CaseworkAnalyzer(Analyzer):
             return
         stemming = not (no_morph or nomorph)
         position = start_pos
-        for start, end, word in _split_words_once(value):
+        for start, end, word in split_words(value):
             term = index_term(word) if stemming else (None if word in STOP_WORDS else word)
             if term is None:
                 if removestops:

@@ -11,10 +11,14 @@ index; a process that died in between leaves the message behind for `flask searc
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import queue
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import inspect
@@ -31,7 +35,7 @@ from portal.models import (
 )
 from portal.models._base import utcnow
 from portal.search import store
-from portal.search.schema import NONE
+from portal.search.schema import NONE, day_number
 from portal.services import outbox
 
 log = logging.getLogger("casework.search")
@@ -44,8 +48,14 @@ WRITER_TIMEOUT_SECONDS = 10.0
 # Delivery times come from other processes' clocks: allow for some skew when a rebuild asks
 # which updates were delivered to the old index after it started.
 CLOCK_SKEW_MARGIN = timedelta(minutes=1)
+# A rebuild of at least PARALLEL_MIN_CASES cases runs in this many processes (one segment
+# each); below that, forking costs more than it saves.
+REBUILD_PROCESSES = min(2, os.cpu_count() or 1)
+PARALLEL_MIN_CASES = 2_000
+PART_LIMIT_MB = 128
 
 Progress = Callable[[int], None]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # What makes a change to these records matter to the cases that show them.
 _WATCHED_NAMES = {Account: ("name", "email_domain"), Contact: ("name", "email"), Queue: ("name",)}
@@ -59,9 +69,14 @@ _OUTBOX_FLUSHED = "outbox_flushed"
 # Documents ---------------------------------------------------------------------------------
 
 
-def _naive_utc(moment: datetime | None) -> datetime | None:
-    """Whoosh stores naive datetimes; ours are aware UTC."""
-    return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None)
+def _day(moment: datetime | None) -> int | None:
+    """The UTC day of `moment` as yyyymmdd (the date fields), or None."""
+    return None if moment is None else day_number(moment.astimezone(UTC))
+
+
+def _microseconds(moment: datetime) -> int:
+    """Microseconds since 1970 (UTC), for the `created_at` sort column."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 def stamp(updated_at: datetime, newest_event_id: int | None) -> str:
@@ -143,9 +158,10 @@ def case_documents(case_ids: Iterable[int]) -> dict[int, dict]:
             "account_id": _value(row.account_id),
             "requester_id": _value(row.requester_id),
             "assignee_id": _value(row.assignee_id),
-            "created": _naive_utc(row.created_at),
-            "updated": _naive_utc(row.updated_at),
-            "resolved": _naive_utc(row.resolved_at),
+            "created": _day(row.created_at),
+            "updated": _day(row.updated_at),
+            "resolved": _day(row.resolved_at),
+            "created_at": _microseconds(row.created_at),
             "stamp": stamp(row.updated_at, newest.get(row.id)).encode(),
         }
     return documents
@@ -394,20 +410,99 @@ def count_cases() -> int:
     return total
 
 
-def _document_batches(batch_size: int) -> Iterator[list[dict]]:
-    """All cases, in id order, a batch at a time; each batch in its own short transaction."""
-    last_id = 0
+def _document_batches(
+    batch_size: int, first_id: int = 1, last_id: int | None = None
+) -> Iterator[list[dict]]:
+    """Cases first_id..last_id (all by default), in id order, a batch at a time; each batch
+    in its own short transaction."""
+    last_seen = first_id - 1
     while True:
-        ids = db.session.scalars(
-            sa.select(Case.id).where(Case.id > last_id).order_by(Case.id).limit(batch_size)
-        ).all()
+        select = sa.select(Case.id).where(Case.id > last_seen)
+        if last_id is not None:
+            select = select.where(Case.id <= last_id)
+        ids = db.session.scalars(select.order_by(Case.id).limit(batch_size)).all()
         if not ids:
             _end_read_transaction()
             return
         documents = case_documents(ids)
         _end_read_transaction()
         yield [documents[case_id] for case_id in ids if case_id in documents]
-        last_id = ids[-1]
+        last_seen = ids[-1]
+
+
+def _id_ranges(parts: int) -> list[tuple[int, int]]:
+    """Split the cases into `parts` id ranges of about as many cases each."""
+    ids = db.session.scalars(sa.select(Case.id).order_by(Case.id)).all()
+    _end_read_transaction()
+    size = -(-len(ids) // parts)
+    return [(chunk[0], chunk[-1]) for chunk in _chunks(list(ids), size)]
+
+
+def _write_part(path: str, id_range: tuple[int, int], batch_size: int, messages) -> None:
+    """In a forked process: index one id range into a new segment of the index at `path`.
+
+    Reports ("progress", n) as it goes and ends with ("segment", segment) or ("error", text).
+    """
+    try:
+        db.engine.dispose(close=False)  # the parent's connections stay the parent's
+        writer = store.part_writer(Path(path), limitmb=PART_LIMIT_MB)
+        for documents in _document_batches(batch_size, *id_range):
+            for document in documents:
+                writer.add_document(**document)
+            messages.put(("progress", len(documents)))
+        messages.put(("segment", writer.finish_part()))
+    except BaseException as error:
+        messages.put(("error", f"{type(error).__name__}: {error}"))
+        raise
+
+
+def _write_parts(writer, path: Path, progress: Progress | None, batch_size: int) -> int:
+    """Index all cases with one forked process per id range; `writer` commits the parts.
+
+    Whoosh's writer is pure Python, so a rebuild is CPU-bound in one process: each part
+    process reads its cases from the database and writes a segment of its own.
+    """
+    ranges = _id_ranges(REBUILD_PROCESSES)
+    context = multiprocessing.get_context("fork")
+    messages = context.Queue()
+    workers = [
+        context.Process(target=_write_part, args=(str(path), id_range, batch_size, messages))
+        for id_range in ranges
+    ]
+    for worker in workers:
+        worker.start()
+    segments: list = []
+    errors: list[str] = []
+    added = 0
+    try:
+        while len(segments) + len(errors) < len(workers):
+            ended = all(worker.exitcode is not None for worker in workers)
+            try:
+                kind, value = messages.get(timeout=1.0)
+            except queue.Empty:
+                if ended:  # ended before this wait, and nothing came: one died unheard
+                    errors.append("a rebuild process ended without reporting")
+                continue
+            if kind == "progress":
+                added += value
+                if progress:
+                    progress(value)
+            elif kind == "segment":
+                segments.append(value)
+            else:
+                errors.append(value)
+    except BaseException:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+        raise
+    finally:
+        for worker in workers:
+            worker.join()
+    if errors:
+        raise RuntimeError("search rebuild failed: " + "; ".join(errors))
+    writer.commit_parts(segments)
+    return added
 
 
 def _delivered_since(moment: datetime) -> set[int]:
@@ -441,13 +536,16 @@ def rebuild(progress: Progress | None = None, *, batch_size: int = BATCH_SIZE) -
     writer = store.writer(ix, limitmb=256)
     added = 0
     try:
-        for documents in _document_batches(batch_size):
-            for document in documents:
-                writer.add_document(**document)
-            added += len(documents)
-            if progress:
-                progress(len(documents))
-        writer.commit()
+        if REBUILD_PROCESSES > 1 and count_cases() >= PARALLEL_MIN_CASES:
+            added = _write_parts(writer, path, progress, batch_size)
+        else:
+            for documents in _document_batches(batch_size):
+                for document in documents:
+                    writer.add_document(**document)
+                added += len(documents)
+                if progress:
+                    progress(len(documents))
+            writer.commit()
     except BaseException:
         writer.cancel()
         shutil.rmtree(path, ignore_errors=True)

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from flask import current_app
 from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.index import FileIndex
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from portal.search.schema import SCHEMA_VERSION, build_schema
 
@@ -121,11 +122,43 @@ def open_index() -> FileIndex:
     return ix
 
 
+# Terms with fewer postings than this keep them in the term table instead of a compressed
+# block of the postings file (Whoosh's default: never). Most terms are rare, and a block
+# per term (pickled, zlib-compressed, with its own pickled header) was most of a commit.
+INLINE_POSTINGS = 16
+_COLUMN_CACHE_SIZE = 256
+_columns: dict[tuple[str, str], list] = {}
+
+
+def column_values(reader, fieldname: str) -> list:
+    """Every document's value in a column of one segment, as a list indexed by doc number.
+
+    A segment's columns never change (deleting a document only marks it), so the values are
+    read once per segment and kept: reading them took a file access per match in Whoosh's
+    facet collectors. Byte values (IDs) come back as str, each distinct value one object.
+    """
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if segment is None or not reader.has_column(fieldname):
+        return [None] * reader.doc_count_all()
+    key = (segment.segment_id(), fieldname)
+    values = _columns.get(key)
+    if values is None:
+        decoded: dict[bytes, str] = {}
+        values = [
+            decoded.setdefault(value, value.decode()) if isinstance(value, bytes) else value
+            for value in reader.column_reader(fieldname, translate=False)
+        ]
+        if len(_columns) >= _COLUMN_CACHE_SIZE:
+            _columns.clear()
+        _columns[key] = values
+    return values
+
+
 class _Lengths:
     """Field lengths for the postings of a segment being written, as Whoosh reads them.
 
     Whoosh asks for the length of the field of *every* posting; for a field that keeps no
-    lengths (IDs, dates, spelling words: anything not scorable) its reader answers by
+    lengths (IDs, dates: anything not scorable) its reader answers by
     checking, each time, whether a lengths file exists: one stat() per posting, millions in a
     rebuild. Only scorable fields have lengths, so the others get the default at once.
     """
@@ -143,53 +176,92 @@ class _Lengths:
         self._reader.close()
 
 
-class _PostingPool(PostingPool):
-    """Whoosh's pool of postings to sort, keeping each spelling word only once.
+class _PostingsWriter(W3PostingsWriter):
+    def finish_postings(self):
+        # Whoosh's inlining calls `set_inline`, which its TermInfo lacks (`set_inlined`):
+        # with the default limit the branch never runs, so it was never noticed.
+        if self.written() or len(self) >= self._inlinelimit:
+            return super().finish_postings()
+        terminfo = self._terminfo
+        terminfo.add_block(self)
+        terminfo.set_inlined(self._ids, self._weights, self._values)
+        self._terminfo = None
+        return terminfo
 
-    A spelling field (`spell_body`: the unstemmed words, for "did you mean") only tells
-    which words exist; Whoosh adds a posting per document that has the word, all of them for
-    document 0 of the segment, so a rebuild sorted and wrote millions of postings that say
-    no more than the first one.
+
+class Codec(W3Codec):
+    """Whoosh's current codec (same files), keeping the postings of rare terms inline.
+
+    A term with fewer than INLINE_POSTINGS postings stores them in its entry of the term
+    table, which Whoosh reads as it already can (a ListMatcher); by default Whoosh wrote
+    every term's postings as their own block (pickled, zlib-compressed, with a pickled
+    header): 1.9 million blocks in a 100k rebuild, most of its commit. Segments keep their
+    codec (pickled), so this class must stay importable here.
     """
 
-    def __init__(self, tempstore, segment, spelling_fields: frozenset[str], **options):
-        super().__init__(tempstore, segment, **options)
-        self._spelling_fields = spelling_fields
-        self._spelled: set[tuple[str, bytes]] = set()
+    def __init__(self):
+        super().__init__(inlinelimit=INLINE_POSTINGS)
 
-    def add(self, item) -> None:
-        # item: (fieldname, term bytes, docnum, weight, value bytes)
-        if item[0] in self._spelling_fields:
-            key = (item[0], item[1])
-            if key in self._spelled:
-                return
-            self._spelled.add(key)
-        super().add(item)
+    def postings_writer(self, dbfile, byteids=False):
+        return _PostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
 
 
 class _SegmentWriter(SegmentWriter):
     def __init__(self, ix: FileIndex, *, limitmb: int = 128, **options):
+        options.setdefault("codec", Codec())
         super().__init__(ix, limitmb=limitmb, **options)
-        spelling = frozenset(
-            field.spelling_fieldname(name)
-            for name, field in self.schema.items()
-            if field.separate_spelling()
-        )
-        self.pool = _PostingPool(self._tempstorage, self.newsegment, spelling, limitmb=limitmb)
 
     def per_document_reader(self):
         return _Lengths(super().per_document_reader(), self.schema)
 
+    def _process_posts(self, items, startdoc, docmap):
+        # A merge reads inline postings back through Whoosh's ListMatcher, which gives ""
+        # as the value of a field that has none (IDs, dates), where the pool wants bytes.
+        for fieldname, text, docnum, weight, value in super()._process_posts(
+            items, startdoc, docmap
+        ):
+            yield fieldname, text, docnum, weight, value or b""
 
-def writer(ix: FileIndex, **options) -> SegmentWriter:
+    def finish_part(self):
+        """Close this writer's segment and return it, for `commit_parts` in another writer
+        (a parallel rebuild: each process writes a part, then one commit lists them all)."""
+        return self._finalize_segment()
+
+    def commit_parts(self, segments: list) -> None:
+        """Commit, adding the segments of other writers (`finish_part`) to the index."""
+        self._check_state()
+        final = self._merge_segments(None, None, None)
+        if self._added:
+            final.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(final + list(segments))
+        self._finish()
+
+
+def writer(ix: FileIndex, **options) -> _SegmentWriter:
     """A writer on `ix` (the options of `ix.writer()`) tuned for speed; same index format.
 
     - Plain segment files: Whoosh's default packs a segment into one compound file, which
       each new searcher maps and then copies whole into memory (its BufferFile wraps the
       mmap in a BytesIO), so every search paid in proportion to the size of the index.
-    - No stat() per posting (`_Lengths`) and each spelling word once (`_PostingPool`).
+    - No stat() per posting (`_Lengths`), and rare terms' postings inline (`Codec`).
     """
     return _SegmentWriter(ix, compound=False, **options)
+
+
+def part_writer(path: Path, **options) -> _SegmentWriter:
+    """A writer for one part of a parallel rebuild into the (not yet live) index at `path`.
+
+    It takes no lock: the rebuild's own writer holds it and commits the parts.
+    """
+    return _SegmentWriter(index.open_dir(str(path)), compound=False, _lk=False, **options)
 
 
 def discard_generations(keep: set[Path]) -> None:

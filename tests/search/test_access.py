@@ -149,3 +149,20 @@ def test_inactive_and_anonymous_users_find_nothing(world):
     users["expert"].is_active = False
     assert search_cases(users["expert"], "router").total == 0
     assert search_cases(AnonymousUserMixin(), "router").total == 0
+
+
+def test_rights_follow_a_case_that_changes_tier(world, index_now):
+    users, cases = world
+    agent = users["agent"]
+    ids = {hit.case_id for hit in search_cases(agent, "router").hits}
+    assert cases["globex"].id in ids  # and the agent's rights are now kept per segment
+    cases["globex"].queue = factories.make_queue(3)
+    cases["globex"].tier = 3
+    index_now()
+    ids = {hit.case_id for hit in search_cases(agent, "router").hits}
+    assert cases["globex"].id not in ids
+    assert search_cases(agent, "router").total == len(ids)
+    cases["expert"].queue = factories.make_queue(1)
+    cases["expert"].tier = 1
+    index_now()
+    assert cases["expert"].id in {hit.case_id for hit in search_cases(agent, "router").hits}

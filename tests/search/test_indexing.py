@@ -239,3 +239,51 @@ def test_documents_for_many_cases_take_two_queries(db, count_queries):
         documents = indexing.case_documents(ids)
     assert len(documents) == 30
     assert len([sql for sql in statements if sql.lstrip().startswith("SELECT")]) == 2
+
+
+def test_rebuild_in_parallel_processes_writes_one_segment_each(
+    app, db, index_now, supervisor, monkeypatch
+):
+    monkeypatch.setattr(indexing, "REBUILD_PROCESSES", 2)
+    monkeypatch.setattr(indexing, "PARALLEL_MIN_CASES", 1)
+    cases = [factories.make_case(subject=f"Sprocket {n}") for n in range(9)]
+    factories.add_event(cases[0], body="Grease the flange")
+    factories.add_event(cases[8], EventKind.INTERNAL_NOTE, body="Flange supplier is late")
+    db.session.commit()
+    counted = []
+    assert rebuild(progress=counted.append, batch_size=2) == 9
+    assert sum(counted) == 9
+    assert len(list(store.open_index()._segments())) == 2
+    assert verify().ok
+    assert sorted(found(supervisor, "sprocket")) == sorted(case.id for case in cases)
+    assert sorted(found(supervisor, "flange")) == [cases[0].id, cases[8].id]
+    # Later deliveries and merges work on the parts as on any segment.
+    cases[4].subject = "Cog 4"
+    index_now()
+    merger = store.writer(store.open_index())
+    merger.commit(optimize=True)
+    assert len(list(store.open_index()._segments())) == 1
+    assert found(supervisor, "cog") == [cases[4].id]
+    assert len(found(supervisor, "sprocket")) == 8
+    assert verify().ok
+
+
+def test_a_failing_rebuild_process_fails_the_rebuild_and_keeps_the_index(
+    app, db, index_now, supervisor, monkeypatch
+):
+    monkeypatch.setattr(indexing, "REBUILD_PROCESSES", 2)
+    monkeypatch.setattr(indexing, "PARALLEL_MIN_CASES", 1)
+    case = factories.make_case(subject="Flywheel")
+    factories.make_case(subject="Camshaft")
+    index_now()
+    live = store.live_path()
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("disk on fire")
+
+    monkeypatch.setattr(store, "part_writer", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        rebuild()
+    assert store.live_path() == live
+    assert sorted(path.name for path in store.index_root().glob("gen-*")) == [live.name]
+    assert found(supervisor, "flywheel") == [case.id]

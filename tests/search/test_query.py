@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
-from portal.models import CaseStatus, EventKind, Priority, Role
-from portal.search import search_cases
+from portal.extensions import db as _db
+from portal.models import Case, CaseStatus, EventKind, Priority, Role
+from portal.search import index_cases, search_cases, store
 from portal.search.query import MAX_PREFIX_TERMS, rewrite
 from tests import factories
 
@@ -147,6 +149,13 @@ def test_prefix_search(numbers, supervisor, cases):
     assert numbers_of(numbers(supervisor, "print*"), cases, "printer")
     assert numbers_of(numbers(supervisor, "حساب*"), cases, "software")
     assert numbers_of(numbers(supervisor, "passw*"), cases, "login")
+
+
+def test_prefix_with_the_arabic_article_finds_words_indexed_without_it(numbers, supervisor, cases):
+    # `الفاتورة` is indexed as `فاتور`: the article must come off the typed prefix too.
+    assert numbers(supervisor, "الفات*") == [cases["arabic"].number]
+    assert numbers(supervisor, "والفات*") == [cases["arabic"].number]
+    assert numbers(supervisor, "فات*") == [cases["arabic"].number]
 
 
 @pytest.mark.parametrize(
@@ -291,3 +300,54 @@ def test_staff_find_internal_notes_and_see_where_it_matched(db, index_now, super
     result = search_cases(supervisor, "connector")
     assert [hit.number for hit in result.hits] == [cases["login"].number]
     assert result.hits[0].snippet_is_internal
+
+
+def test_did_you_mean_keeps_its_words_after_a_segment_merge(db, supervisor):
+    first = factories.make_case(subject="Kangaroo paddock gate")
+    second = factories.make_case(subject="Kangaroo feeding times")
+    _db.session.commit()
+    index_cases([first.id, second.id])  # one segment; `first` is its document 0
+    first.subject = "Paddock gate"
+    _db.session.commit()
+    index_cases([first.id])  # deletes document 0 of that segment
+    store.writer(store.open_index()).commit(optimize=True)  # merges the segments
+    result = search_cases(supervisor, "kangarooo")
+    assert result.total == 0 and result.suggestion == "kangaroo"
+
+
+def test_did_you_mean_prefers_the_nearest_word_and_shows_it_unstemmed(db, supervisor):
+    for subject in ("Invoices overdue", "Invoice printing", "Printing invoices", "Printers"):
+        factories.make_case(subject=subject)
+    _db.session.commit()
+    index_cases([case.id for case in _db.session.scalars(sa.select(Case))])
+    # `printng` is one edit from `printing`, two from the more frequent stem `print`.
+    assert search_cases(supervisor, "printng").suggestion == "printing"
+    assert search_cases(supervisor, "invoises").suggestion == "invoices"
+
+
+def test_date_filters_are_whole_utc_days(db, supervisor, numbers, index_now):
+    late = factories.make_case(subject="Late night")
+    late.created_at = datetime(2026, 1, 1, 23, 59, 59, tzinfo=UTC)
+    early = factories.make_case(subject="Early morning")
+    early.created_at = datetime(2026, 1, 2, 0, 0, 1, tzinfo=UTC)
+    index_now()
+    assert numbers(supervisor, "created:2026-01-01") == [late.number]
+    assert numbers(supervisor, "created:>2026-01-01") == [early.number]
+    assert numbers(supervisor, "created:<2026-01-02") == [late.number]
+    assert sorted(numbers(supervisor, "created:>=2026-01-01")) == sorted(
+        [late.number, early.number]
+    )
+    newest = search_cases(supervisor, "", sort="newest")
+    assert [hit.number for hit in newest.hits] == [early.number, late.number]
+
+
+def test_filters_narrow_without_reordering(db, supervisor, index_now):
+    made = [
+        factories.make_case(subject="Router router router", status=CaseStatus.OPEN),
+        factories.make_case(subject="Router", description="router", status=CaseStatus.OPEN),
+        factories.make_case(subject="Router", status=CaseStatus.PENDING),
+    ]
+    index_now()
+    ranked = [hit.case_id for hit in search_cases(supervisor, "router").hits]
+    filtered = [hit.case_id for hit in search_cases(supervisor, "router status:open").hits]
+    assert filtered == [case_id for case_id in ranked if case_id != made[2].id]
