@@ -31,6 +31,7 @@ Then it prints:
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import gc
 import math
@@ -993,25 +994,40 @@ def profile_rebuild(top: int = 15) -> None:
 @click.option("--queries-repeat", "repeat", default=5, show_default=True, type=click.IntRange(1))
 @click.option("--updates", default=30, show_default=True, type=click.IntRange(1))
 @click.option("--profile", is_flag=True, help="Run the rebuild under cProfile, print, and stop.")
-def main(case_count: int, repeat: int, updates: int, profile: bool) -> None:
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Work in this folder and keep it; a database seeded there before is reused.",
+)
+def main(case_count: int, repeat: int, updates: int, profile: bool, keep: Path | None) -> None:
     """Seed CASES cases, then time rebuild, queries, freshness and the FTS5 reference."""
-    with tempfile.TemporaryDirectory(prefix="casework-search-bench-") as temp:
-        folder = Path(temp)
-        url = f"sqlite:///{folder / 'casework_bench.sqlite3'}"
-        app = build_app(url, folder)
+    with contextlib.ExitStack() as stack:
+        if keep is None:
+            temporary = tempfile.TemporaryDirectory(prefix="casework-search-bench-")
+            folder = Path(stack.enter_context(temporary))
+        else:
+            folder = keep
+            folder.mkdir(parents=True, exist_ok=True)
+        database = folder / "casework_bench.sqlite3"
+        reuse = database.exists()
+        app = build_app(f"sqlite:///{database}", folder)
         with app.app_context():
             engine = db.engine
-            click.echo(f"Seeding {case_count:,} cases into {engine.url.render_as_string()} ...")
-            seeded = seed(case_count)
-            counts = ", ".join(f"{n:,} {name}" for name, n in seeded.counts.items())
-            languages = ", ".join(
-                f"{language} {n / case_count:.0%}" for language, n in seeded.languages.items()
-            )
-            click.echo(f"Seeded in {seeded.seconds:.1f} s: {counts}")
-            click.echo(
-                f"Languages: {languages}; {seeded.words_per_case:.1f} words per case "
-                "(subject + description, before replies and notes)"
-            )
+            if reuse:
+                case_count = db.session.scalar(sa.select(sa.func.count(Case.id)))
+                click.echo(f"Reusing the {case_count:,} cases seeded in {database}")
+            else:
+                click.echo(f"Seeding {case_count:,} cases into {engine.url.render_as_string()} ...")
+                seeded = seed(case_count)
+                counts = ", ".join(f"{n:,} {name}" for name, n in seeded.counts.items())
+                languages = ", ".join(
+                    f"{language} {n / case_count:.0%}" for language, n in seeded.languages.items()
+                )
+                click.echo(f"Seeded in {seeded.seconds:.1f} s: {counts}")
+                click.echo(
+                    f"Languages: {languages}; {seeded.words_per_case:.1f} words per case "
+                    "(subject + description, before replies and notes)"
+                )
             if profile:
                 profile_rebuild()
                 return

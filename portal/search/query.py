@@ -39,7 +39,7 @@ from whoosh.qparser.syntax import AndGroup
 
 from portal.extensions import db
 from portal.models import Account, Case, CaseStatus, Channel, Priority, Queue
-from portal.search import store
+from portal.search import postings, ranking, store
 from portal.search.access import Reader, reader_for
 from portal.search.analysis import (
     CaseworkAnalyzer,
@@ -468,11 +468,12 @@ class _Scope:
         self.reader = searcher.reader()
 
     @cached_property
+    def deleted(self) -> frozenset[int]:
+        return frozenset(getattr(self.reader, "deleted_docs_set", None) or ())
+
+    @cached_property
     def everything(self) -> set[int]:
-        deleted = getattr(self.reader, "deleted_docs_set", None)
-        if deleted is None:
-            return set(self.reader.all_doc_ids())
-        return set(range(self.reader.doc_count_all())).difference(deleted)
+        return set(range(self.reader.doc_count_all())).difference(self.deleted)
 
 
 def _docs(q: query.Query, segment: _Scope) -> set[int]:
@@ -488,16 +489,15 @@ def _docs(q: query.Query, segment: _Scope) -> set[int]:
     if kind is query.Every and q.fieldname in (None, "", "*"):
         return set(segment.everything)
     if kind is query.Term:
-        reader = segment.reader
-        if (q.fieldname, q.text) not in reader:
-            return set()
-        return set(reader.postings(q.fieldname, q.text).all_ids())
+        return set(postings.doc_ids(segment.reader, q.fieldname, q.text))
     if isinstance(q, query.MultiTerm):  # prefixes and term ranges: the terms they cover
         reader = segment.reader
         found = set()
         for fieldname, term in q.expanded_terms(reader):
-            found.update(reader.postings(fieldname, term).all_ids())
+            found.update(postings.doc_ids(reader, fieldname, term))
         return found
+    if kind is query.Phrase and q.slop == 1:
+        return _phrase_docs(q, segment.reader)
     if kind is query.And:
         wanted = [child for child in q.subqueries if not isinstance(child, query.Not)]
         unwanted = [child.query for child in q.subqueries if isinstance(child, query.Not)]
@@ -526,6 +526,39 @@ def _docs(q: query.Query, segment: _Scope) -> set[int]:
     if simpler is not q and simpler != q:
         return _docs(simpler, segment)
     return set(q.matcher(segment.searcher).all_ids())
+
+
+def _phrase_docs(q: query.Phrase, reader) -> set[int]:
+    """Documents holding the phrase's words at consecutive positions.
+
+    The words' posting lists are intersected first; positions are read only for the
+    documents that hold every word. (Whoosh's span matcher walked every posting.)
+    """
+    words = list(q.words)
+    if not words:
+        return set()
+    candidates = None
+    for word in words:
+        docs = set(postings.doc_ids(reader, q.fieldname, word))
+        candidates = docs if candidates is None else candidates & docs
+        if not candidates:
+            return set()
+    if len(words) == 1:
+        return candidates
+    starts = {
+        docnum: set(found)
+        for docnum, found in postings.positions(reader, q.fieldname, words[0], candidates).items()
+    }
+    for offset, word in enumerate(words[1:], start=1):
+        found = postings.positions(reader, q.fieldname, word, set(starts))
+        starts = {
+            docnum: kept
+            for docnum, first in starts.items()
+            if (kept := first.intersection(p - offset for p in found.get(docnum, ())))
+        }
+        if not starts:
+            break
+    return set(starts)
 
 
 _ALLOWED_CACHE_SIZE = 512
@@ -567,6 +600,8 @@ def _match(searcher, q: query.Query, reader: Reader) -> list[_Segment]:
     for part, offset in parts:
         segment = _Scope(part)
         docs = _docs(q, segment)
+        if docs and segment.deleted:  # postings.py lists them
+            docs -= segment.deleted
         if docs and reader.restriction is not None:
             docs &= _allowed(reader.restriction, segment)
         matched.append(_Segment(part, offset, docs))
@@ -607,12 +642,11 @@ def _page(
             values = store.column_values(part.searcher.reader(), "created_at")
             created.extend((values[doc], -(doc + part.offset)) for doc in part.docs)
         return [-docnum for _value, docnum in heapq.nlargest(wanted, created)]
-    ranking = _ranking_query(q, reader)
-    if ranking is None:  # nothing to rank by: index order, as Whoosh ranks equal scores
+    ranking_query = _ranking_query(q, reader)
+    if ranking_query is None:  # nothing to rank by: index order, as Whoosh ranks equal scores
         return heapq.nsmallest(wanted, (doc + part.offset for part in matched for doc in part.docs))
-    allowed = {doc + part.offset for part in matched for doc in part.docs}
-    results = searcher.search(ranking, limit=wanted, filter=allowed)
-    return [docnum for _score, docnum in results.top_n]
+    parts = [(part.searcher, part.offset, part.docs) for part in matched]
+    return ranking.top(searcher, ranking_query, parts, wanted)
 
 
 # Results -----------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from flask import current_app
 from whoosh import index
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PostingsWriter
 from whoosh.index import FileIndex
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from portal.search.schema import SCHEMA_VERSION, build_schema
@@ -130,28 +131,60 @@ _COLUMN_CACHE_SIZE = 256
 _columns: dict[tuple[str, str], list] = {}
 
 
+def _segment_cached(reader, key: str, load) -> list:
+    """`load()` for a segment, computed once and kept: a segment's columns never change
+    (deleting a document only marks it)."""
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if segment is None:
+        return load()
+    cache_key = (segment.segment_id(), key)
+    values = _columns.get(cache_key)
+    if values is None:
+        values = load()
+        if len(_columns) >= _COLUMN_CACHE_SIZE:
+            _columns.clear()
+        _columns[cache_key] = values
+    return values
+
+
 def column_values(reader, fieldname: str) -> list:
     """Every document's value in a column of one segment, as a list indexed by doc number.
 
-    A segment's columns never change (deleting a document only marks it), so the values are
-    read once per segment and kept: reading them took a file access per match in Whoosh's
+    Read once per segment and kept: reading them took a file access per match in Whoosh's
     facet collectors. Byte values (IDs) come back as str, each distinct value one object.
     """
-    segment = reader.segment() if hasattr(reader, "segment") else None
-    if segment is None or not reader.has_column(fieldname):
-        return [None] * reader.doc_count_all()
-    key = (segment.segment_id(), fieldname)
-    values = _columns.get(key)
-    if values is None:
+
+    def load() -> list:
+        if not reader.has_column(fieldname):
+            return [None] * reader.doc_count_all()
         decoded: dict[bytes, str] = {}
-        values = [
+        return [
             decoded.setdefault(value, value.decode()) if isinstance(value, bytes) else value
             for value in reader.column_reader(fieldname, translate=False)
         ]
-        if len(_columns) >= _COLUMN_CACHE_SIZE:
-            _columns.clear()
-        _columns[key] = values
-    return values
+
+    return _segment_cached(reader, fieldname, load)
+
+
+_LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
+
+
+def field_lengths(reader, fieldname: str) -> list[int]:
+    """Every document's length of a scorable field in one segment (for ranking), kept.
+
+    The codec keeps them as a hidden column of one byte per document; Whoosh itself reads
+    them one document at a time.
+    """
+
+    def load() -> list[int]:
+        if not hasattr(reader, "_perdoc"):
+            return [reader.doc_field_length(n, fieldname) for n in range(reader.doc_count_all())]
+        column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+        if column is None:
+            return [0] * reader.doc_count_all()
+        return [_LENGTH_OF_BYTE[code] for code in column]
+
+    return _segment_cached(reader, f"length:{fieldname}", load)
 
 
 class _Lengths:
