@@ -35,7 +35,7 @@ from portal.models import (
 )
 from portal.models._base import utcnow
 from portal.search import store
-from portal.search.schema import NONE, day_number
+from portal.search.schema import NONE, day_number, microseconds
 from portal.services import outbox
 
 log = logging.getLogger("casework.search")
@@ -55,7 +55,6 @@ PARALLEL_MIN_CASES = 2_000
 PART_LIMIT_MB = 128
 
 Progress = Callable[[int], None]
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # What makes a change to these records matter to the cases that show them.
 _WATCHED_NAMES = {Account: ("name", "email_domain"), Contact: ("name", "email"), Queue: ("name",)}
@@ -72,11 +71,6 @@ _OUTBOX_FLUSHED = "outbox_flushed"
 def _day(moment: datetime | None) -> int | None:
     """The UTC day of `moment` as yyyymmdd (the date fields), or None."""
     return None if moment is None else day_number(moment.astimezone(UTC))
-
-
-def _microseconds(moment: datetime) -> int:
-    """Microseconds since 1970 (UTC), for the `created_at` sort column."""
-    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 def stamp(updated_at: datetime, newest_event_id: int | None) -> str:
@@ -161,7 +155,7 @@ def case_documents(case_ids: Iterable[int]) -> dict[int, dict]:
             "created": _day(row.created_at),
             "updated": _day(row.updated_at),
             "resolved": _day(row.resolved_at),
-            "created_at": _microseconds(row.created_at),
+            "created_at": microseconds(row.created_at),
             "stamp": stamp(row.updated_at, newest.get(row.id)).encode(),
         }
     return documents

@@ -2,8 +2,9 @@
 
 Whoosh's matchers hand out one posting per call (`id()`, `next()`, `weight()`), several Python
 calls each; our matching and ranking need every posting of a term anyway, so the codec's
-blocks (up to 128 postings, decoded in one go) are read whole. Inline postings
-(store.INLINE_POSTINGS) are lists already. Another codec falls back to the public calls.
+blocks (up to 128 postings, unpickled in one go) are read whole and their delta-coded ids
+summed in C. Inline postings (store.INLINE_POSTINGS) are lists already. Another codec falls
+back to the public calls.
 
 Deleted documents are listed too (Whoosh filters them posting by posting): the matcher
 takes them out of its matches once per segment (query._match).
@@ -11,7 +12,9 @@ takes them out of its matches once per segment (query._match).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
+from itertools import accumulate, repeat
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher
@@ -28,6 +31,28 @@ def _matcher(reader, fieldname: str, text: bytes | str):
     return matcher
 
 
+def _blocks(matcher: W3LeafMatcher) -> Iterator[tuple]:
+    """Each block's (ids, weights, values) as stored: ids delta-coded unless byte ids,
+    weights None (all 1.0), one float (all alike) or an array."""
+    while not matcher._atend:
+        matcher._read_data()
+        yield matcher._data
+        matcher._next_block()
+
+
+def _ids(matcher: W3LeafMatcher, data: tuple) -> Sequence[int]:
+    return data[0] if matcher._byteids else list(accumulate(data[0]))
+
+
+def _weights(data: tuple, count: int) -> Sequence[float]:
+    weights = data[1]
+    if weights is None:
+        return repeat(1.0, count)
+    if isinstance(weights, float):
+        return repeat(weights, count)
+    return weights
+
+
 def doc_ids(reader, fieldname: str, text: bytes | str) -> Sequence[int]:
     """The document numbers that hold a term, in order (empty if the term is unknown)."""
     matcher = _matcher(reader, fieldname, text)
@@ -38,10 +63,8 @@ def doc_ids(reader, fieldname: str, text: bytes | str) -> Sequence[int]:
     if not isinstance(matcher, W3LeafMatcher):
         return list(matcher.all_ids())
     ids: list[int] = []
-    while not matcher._atend:
-        matcher._read_ids()
-        ids.extend(matcher._ids)
-        matcher._next_block()
+    for data in _blocks(matcher):
+        ids.extend(_ids(matcher, data))
     return ids
 
 
@@ -53,20 +76,42 @@ def weighted(reader, fieldname: str, text: bytes | str) -> tuple[Sequence[int], 
     if isinstance(matcher, ListMatcher):
         ids, weights = matcher._ids, matcher._weights
         return ids, weights if weights is not None else [1.0] * len(ids)
-    ids, weights = [], []
+    ids, weights = [], array("f")
     if not isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
         return ids, weights
-    while not matcher._atend:
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.extend(matcher._ids)
-        weights.extend(matcher._weights)
-        matcher._next_block()
+    for data in _blocks(matcher):
+        block = _ids(matcher, data)
+        ids.extend(block)
+        weights.extend(_weights(data, len(block)))
     return ids, weights
+
+
+_DECODED_LIMIT = 100_000
+_decoded: dict[bytes, list[int]] = {}
+
+
+def _position_decoder(format_):
+    """The format's decoding of a posting value, remembered by the value's bytes.
+
+    A value is the pickled list of a word's positions in a field: documents share them so
+    often (`[3]`, `[0, 7]`) that most are decoded once per process instead of per posting.
+    Callers must not change the lists they get.
+    """
+    decode = format_.decode_positions
+
+    def decoded(value: bytes) -> list[int]:
+        positions = _decoded.get(value)
+        if positions is None:
+            if len(_decoded) >= _DECODED_LIMIT:
+                _decoded.clear()
+            positions = _decoded[value] = decode(value)
+        return positions
+
+    return decoded
 
 
 def positions(reader, fieldname: str, text: bytes | str, wanted: set[int]) -> dict[int, list[int]]:
@@ -77,7 +122,7 @@ def positions(reader, fieldname: str, text: bytes | str, wanted: set[int]) -> di
     matcher = _matcher(reader, fieldname, text)
     if matcher is None:
         return {}
-    decode = reader.schema[fieldname].format.decode_positions
+    decode = _position_decoder(reader.schema[fieldname].format)
     found: dict[int, list[int]] = {}
     if isinstance(matcher, ListMatcher):
         for docnum, value in zip(matcher._ids, matcher._values, strict=True):
@@ -90,12 +135,12 @@ def positions(reader, fieldname: str, text: bytes | str, wanted: set[int]) -> di
                 found[matcher.id()] = decode(matcher.value())
             matcher.next()
         return found
-    while not matcher._atend:
-        matcher._read_ids()
-        if not wanted.isdisjoint(matcher._ids):
-            matcher._read_values()
-            for docnum, value in zip(matcher._ids, matcher._values, strict=True):
-                if docnum in wanted:
-                    found[docnum] = decode(value)
-        matcher._next_block()
+    for data in _blocks(matcher):
+        ids = _ids(matcher, data)
+        if wanted.isdisjoint(ids):
+            continue
+        matcher._read_values()
+        for docnum, value in zip(ids, matcher._values, strict=True):
+            if docnum in wanted:
+                found[docnum] = decode(value)
     return found

@@ -52,7 +52,14 @@ from portal.search.analysis import (
     stem,
     strip_article,
 )
-from portal.search.schema import FIELD_BOOSTS, NONE, PUBLIC_TEXT_FIELDS, SPELLING_FIELDS
+from portal.search.schema import (
+    FIELD_BOOSTS,
+    NONE,
+    PUBLIC_TEXT_FIELDS,
+    SPELLING_FIELDS,
+    date_of_day,
+    day_start_microseconds,
+)
 
 log = logging.getLogger("casework.search")
 
@@ -395,15 +402,17 @@ def prefix_stems(text: str) -> list[str]:
 
 
 def _cap_prefixes(q: query.Query, searcher) -> query.Query:
-    """Expand `prefix*` to at most MAX_PREFIX_TERMS terms per prefix."""
+    """Replace each `prefix*` by the terms it expands to, at most MAX_PREFIX_TERMS per prefix.
+
+    Expanded once here (matching, ranking and highlighting would each walk the term table
+    again), and as terms, so that they rank by how often they occur.
+    """
     reader = searcher.reader()
     schema = searcher.schema
 
-    def capped(fieldname: str, prefix: str, boost: float) -> query.Query:
-        terms = list(islice(reader.expand_prefix(fieldname, prefix), MAX_PREFIX_TERMS + 1))
-        if len(terms) <= MAX_PREFIX_TERMS:
-            return query.Prefix(fieldname, prefix, boost=boost)
-        return query.Or([query.Term(fieldname, term.decode(), boost=boost) for term in terms[:-1]])
+    def terms(fieldname: str, prefix: str, boost: float) -> list[query.Query]:
+        found = islice(reader.expand_prefix(fieldname, prefix), MAX_PREFIX_TERMS)
+        return [query.Term(fieldname, term.decode(), boost=boost) for term in found]
 
     def cap(node):
         if not isinstance(node, query.Prefix):
@@ -411,8 +420,10 @@ def _cap_prefixes(q: query.Query, searcher) -> query.Query:
         prefixes = [node.text]
         if isinstance(schema[node.fieldname].analyzer, CaseworkAnalyzer):
             prefixes = prefix_stems(node.text)
-        expanded = [capped(node.fieldname, prefix, node.boost) for prefix in prefixes]
-        return expanded[0] if len(expanded) == 1 else query.Or(expanded)
+        expanded = [
+            term for prefix in prefixes for term in terms(node.fieldname, prefix, node.boost)
+        ]
+        return query.Or(list(dict.fromkeys(expanded)))
 
     return q.accept(cap)
 
@@ -501,8 +512,12 @@ def _docs(q: query.Query, segment: _Scope) -> set[int]:
     if kind is query.And:
         wanted = [child for child in q.subqueries if not isinstance(child, query.Not)]
         unwanted = [child.query for child in q.subqueries if isinstance(child, query.Not)]
+        days = [child for child in wanted if _is_creation_range(child)]
         found = None
-        for child in wanted:
+        for child in [child for child in wanted if child not in days] + days:
+            if child in days and found is not None and len(found) <= _FEW_TO_CHECK:
+                found = _created_within(child, found, segment)
+                continue
             docs = _docs(child, segment)
             found = docs if found is None else found & docs
             if not found:
@@ -528,6 +543,32 @@ def _docs(q: query.Query, segment: _Scope) -> set[int]:
     return set(q.matcher(segment.searcher).all_ids())
 
 
+# Below this many matches, `created:` ranges are checked against each match's creation time
+# (a cached column) instead of reading the postings of every day in the range.
+_FEW_TO_CHECK = 5_000
+
+
+def _is_creation_range(q: query.Query) -> bool:
+    return isinstance(q, query.NumericRange) and q.fieldname == "created"
+
+
+def _created_within(q: query.NumericRange, docs: set[int], segment: _Scope) -> set[int]:
+    """The documents of `docs` created within the range of days `q` (UTC days, as indexed)."""
+    created = store.column_values(segment.reader, "created_at")
+    low = high = None
+    if q.start is not None:
+        first = date_of_day(q.start) + timedelta(days=1 if q.startexcl else 0)
+        low = day_start_microseconds(first)
+    if q.end is not None:
+        following = date_of_day(q.end) + timedelta(days=0 if q.endexcl else 1)
+        high = day_start_microseconds(following)
+    return {
+        docnum
+        for docnum in docs
+        if (low is None or created[docnum] >= low) and (high is None or created[docnum] < high)
+    }
+
+
 def _phrase_docs(q: query.Phrase, reader) -> set[int]:
     """Documents holding the phrase's words at consecutive positions.
 
@@ -545,17 +586,17 @@ def _phrase_docs(q: query.Phrase, reader) -> set[int]:
             return set()
     if len(words) == 1:
         return candidates
-    starts = {
-        docnum: set(found)
-        for docnum, found in postings.positions(reader, q.fieldname, words[0], candidates).items()
-    }
+    starts = postings.positions(reader, q.fieldname, words[0], candidates)
     for offset, word in enumerate(words[1:], start=1):
         found = postings.positions(reader, q.fieldname, word, set(starts))
-        starts = {
-            docnum: kept
-            for docnum, first in starts.items()
-            if (kept := first.intersection(p - offset for p in found.get(docnum, ())))
-        }
+        following = {}
+        for docnum, first in starts.items():
+            after = found.get(docnum)
+            if after:
+                kept = [start for start in first if start + offset in after]
+                if kept:
+                    following[docnum] = kept
+        starts = following
         if not starts:
             break
     return set(starts)

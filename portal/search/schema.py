@@ -7,7 +7,7 @@ new release never reads an index written with other rules.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, NUMERIC, TEXT, Schema
@@ -30,6 +30,24 @@ NONE = "none"
 def day_number(moment: datetime | date) -> int:
     """A date as the number yyyymmdd, the form the date fields index and queries compare."""
     return moment.year * 10_000 + moment.month * 100 + moment.day
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def microseconds(moment: datetime) -> int:
+    """Microseconds since 1970 (UTC), the `created_at` column (newest first, date filters)."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def date_of_day(day: int) -> date:
+    """The date of a day number (yyyymmdd)."""
+    return date(day // 10_000, day // 100 % 100, day % 100)
+
+
+def day_start_microseconds(day: date) -> int:
+    """The first microsecond (UTC) of `day`, as `microseconds` counts."""
+    return microseconds(datetime(day.year, day.month, day.day, tzinfo=UTC))
 
 
 def _day_field() -> NUMERIC:

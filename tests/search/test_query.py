@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from portal.extensions import db as _db
 from portal.models import Case, CaseStatus, EventKind, Priority, Role
 from portal.search import index_cases, search_cases, store
+from portal.search import query as search_query
 from portal.search.query import MAX_PREFIX_TERMS, rewrite
 from tests import factories
 
@@ -351,3 +352,37 @@ def test_filters_narrow_without_reordering(db, supervisor, index_now):
     ranked = [hit.case_id for hit in search_cases(supervisor, "router").hits]
     filtered = [hit.case_id for hit in search_cases(supervisor, "router status:open").hits]
     assert filtered == [case_id for case_id in ranked if case_id != made[2].id]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("quasar created:2026-01-31", {"last"}),
+        ("quasar created:>2026-01-31", {"first", "later"}),
+        ("quasar created:>=2026-01-31", {"last", "first", "later"}),
+        ("quasar created:<2026-02-01", {"before", "last"}),
+        ("quasar created:<=2026-01-31", {"before", "last"}),
+        ("quasar created:2026-02", {"first", "later"}),
+        ("quasar created:>2026-02-01 created:<2026-03-01", {"later"}),
+    ],
+)
+def test_date_filters_with_words_check_creation_times_across_a_month_end(
+    db, supervisor, numbers, index_now, monkeypatch, text, expected
+):
+    moments = {
+        "before": datetime(2026, 1, 30, 12, 0, tzinfo=UTC),
+        "last": datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC),
+        "first": datetime(2026, 2, 1, 0, 0, 0, tzinfo=UTC),
+        "later": datetime(2026, 2, 15, 8, 0, tzinfo=UTC),
+    }
+    made = {}
+    for name, moment in moments.items():
+        made[name] = factories.make_case(subject=f"Quasar {name}")
+        made[name].created_at = moment
+    factories.make_case(subject="Unrelated").created_at = moments["first"]
+    index_now()
+    by_number = {case.number: name for name, case in made.items()}
+    # Few matches: the creation-time column decides; many: the day postings. Same answer.
+    assert {by_number[number] for number in numbers(supervisor, text)} == expected
+    monkeypatch.setattr(search_query, "_FEW_TO_CHECK", -1)
+    assert {by_number[number] for number in numbers(supervisor, text)} == expected
