@@ -232,6 +232,24 @@ def split_words(text: str) -> list[tuple[int, int, str]]:
     return words
 
 
+def term_positions(text: str) -> dict[str, list[int]]:
+    """Each indexed term of `text` with its positions, as the analyzer gives them at index
+    time (stop words dropped and not counted), without Whoosh's token objects (bulk.py)."""
+    found: dict[str, list[int]] = {}
+    position = 0
+    for _start, _end, word in split_words(text):
+        term = index_term(word)
+        if term is None:
+            continue
+        listed = found.get(term)
+        if listed is None:
+            found[term] = [position]
+        else:
+            listed.append(position)
+        position += 1
+    return found
+
+
 class CaseworkAnalyzer(Analyzer):
     """The one analyzer of every text field; Whoosh calls it at index and query time."""
 

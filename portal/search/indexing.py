@@ -34,7 +34,7 @@ from portal.models import (
     Queue,
 )
 from portal.models._base import utcnow
-from portal.search import store
+from portal.search import bulk, store
 from portal.search.schema import NONE, day_number, microseconds
 from portal.services import outbox
 
@@ -52,7 +52,6 @@ CLOCK_SKEW_MARGIN = timedelta(minutes=1)
 # each); below that, forking costs more than it saves.
 REBUILD_PROCESSES = min(2, os.cpu_count() or 1)
 PARALLEL_MIN_CASES = 2_000
-PART_LIMIT_MB = 128
 
 Progress = Callable[[int], None]
 
@@ -439,7 +438,7 @@ def _write_part(path: str, id_range: tuple[int, int], batch_size: int, messages)
     """
     try:
         db.engine.dispose(close=False)  # the parent's connections stay the parent's
-        writer = store.part_writer(Path(path), limitmb=PART_LIMIT_MB)
+        writer = bulk.part_writer(Path(path))
         for documents in _document_batches(batch_size, *id_range):
             for document in documents:
                 writer.add_document(**document)

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from flask import current_app
 from whoosh import index
+from whoosh import writing as whoosh_writing
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PostingsWriter
 from whoosh.index import FileIndex
 from whoosh.util.numeric import byte_to_length
-from whoosh.writing import SegmentWriter
 
 from portal.search.schema import SCHEMA_VERSION, build_schema
 
@@ -245,7 +245,7 @@ class Codec(W3Codec):
         )
 
 
-class _SegmentWriter(SegmentWriter):
+class SegmentWriter(whoosh_writing.SegmentWriter):
     def __init__(self, ix: FileIndex, *, limitmb: int = 128, **options):
         options.setdefault("codec", Codec())
         super().__init__(ix, limitmb=limitmb, **options)
@@ -278,7 +278,7 @@ class _SegmentWriter(SegmentWriter):
         self._finish()
 
 
-def writer(ix: FileIndex, **options) -> _SegmentWriter:
+def writer(ix: FileIndex, **options) -> SegmentWriter:
     """A writer on `ix` (the options of `ix.writer()`) tuned for speed; same index format.
 
     - Plain segment files: Whoosh's default packs a segment into one compound file, which
@@ -286,15 +286,7 @@ def writer(ix: FileIndex, **options) -> _SegmentWriter:
       mmap in a BytesIO), so every search paid in proportion to the size of the index.
     - No stat() per posting (`_Lengths`), and rare terms' postings inline (`Codec`).
     """
-    return _SegmentWriter(ix, compound=False, **options)
-
-
-def part_writer(path: Path, **options) -> _SegmentWriter:
-    """A writer for one part of a parallel rebuild into the (not yet live) index at `path`.
-
-    It takes no lock: the rebuild's own writer holds it and commits the parts.
-    """
-    return _SegmentWriter(index.open_dir(str(path)), compound=False, _lk=False, **options)
+    return SegmentWriter(ix, compound=False, **options)
 
 
 def discard_generations(keep: set[Path]) -> None:

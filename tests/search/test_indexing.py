@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db as _db
 from portal.models import Case, EventKind, OutboxMessage, OutboxStatus, Role, User
-from portal.search import KIND, indexing, rebuild, search_cases, store, sync, verify
+from portal.search import KIND, bulk, indexing, rebuild, search_cases, store, sync, verify
 from tests import factories
 
 
@@ -281,7 +281,7 @@ def test_a_failing_rebuild_process_fails_the_rebuild_and_keeps_the_index(
     def broken(*_args, **_kwargs):
         raise ValueError("disk on fire")
 
-    monkeypatch.setattr(store, "part_writer", broken)
+    monkeypatch.setattr(bulk, "part_writer", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         rebuild()
     assert store.live_path() == live
