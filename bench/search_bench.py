@@ -653,6 +653,7 @@ def _iso_day(day: int) -> str:
 
 def build_fts(path: Path, batch_size: int = 500) -> tuple[float, int]:
     """The FTS5 reference store from the same documents (`case_documents`) and analyzer."""
+    path.unlink(missing_ok=True)  # left by an earlier run in a --keep folder
     connection = sqlite3.connect(path)
     connection.executescript(
         """
@@ -894,10 +895,11 @@ def measure_freshness(supervisor_id: int, updates: int, case_count: int) -> Fres
     letters = ("abcdefghijklmnopqrstuvwxyz", "بپتجچخدرزسشغفقکگلمنهحصطعژ")
     for index in range(updates):
         alphabet = letters[index % 2]
-        word = "".join(rng.choice(alphabet) for _ in range(11))
         supervisor = db.session.get(User, supervisor_id)
-        if search_cases(supervisor, word, per_page=1).total:
-            continue  # never happens with 11 random letters; keep the probe unambiguous
+        while True:  # a word no case holds yet (a --keep folder has the last run's words)
+            word = "".join(rng.choice(alphabet) for _ in range(11))
+            if not search_cases(supervisor, word, per_page=1).total:
+                break
         case = db.session.get(Case, rng.randint(1, case_count))
         case.subject = f"{case.subject[:150]} {word}"
         started = time.perf_counter()

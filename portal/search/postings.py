@@ -91,7 +91,7 @@ def weighted(reader, fieldname: str, text: bytes | str) -> tuple[Sequence[int], 
 
 
 _DECODED_LIMIT = 100_000
-_decoded: dict[bytes, list[int]] = {}
+_decoded: dict[bytes, tuple[int, ...]] = {}
 
 
 def _position_decoder(format_):
@@ -99,22 +99,24 @@ def _position_decoder(format_):
 
     A value is the pickled list of a word's positions in a field: documents share them so
     often (`[3]`, `[0, 7]`) that most are decoded once per process instead of per posting.
-    Callers must not change the lists they get.
+    Kept as tuples, which the garbage collector stops tracking.
     """
     decode = format_.decode_positions
 
-    def decoded(value: bytes) -> list[int]:
+    def decoded(value: bytes) -> tuple[int, ...]:
         positions = _decoded.get(value)
         if positions is None:
             if len(_decoded) >= _DECODED_LIMIT:
                 _decoded.clear()
-            positions = _decoded[value] = decode(value)
+            positions = _decoded[value] = tuple(decode(value))
         return positions
 
     return decoded
 
 
-def positions(reader, fieldname: str, text: bytes | str, wanted: set[int]) -> dict[int, list[int]]:
+def positions(
+    reader, fieldname: str, text: bytes | str, wanted: set[int]
+) -> dict[int, tuple[int, ...]]:
     """The positions of a term in each of the `wanted` documents that hold it.
 
     Positions are decoded (one unpickling each) only for wanted documents.
@@ -123,7 +125,7 @@ def positions(reader, fieldname: str, text: bytes | str, wanted: set[int]) -> di
     if matcher is None:
         return {}
     decode = _position_decoder(reader.schema[fieldname].format)
-    found: dict[int, list[int]] = {}
+    found: dict[int, tuple[int, ...]] = {}
     if isinstance(matcher, ListMatcher):
         for docnum, value in zip(matcher._ids, matcher._values, strict=True):
             if docnum in wanted:

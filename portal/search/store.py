@@ -128,12 +128,13 @@ def open_index() -> FileIndex:
 # per term (pickled, zlib-compressed, with its own pickled header) was most of a commit.
 INLINE_POSTINGS = 16
 _COLUMN_CACHE_SIZE = 256
-_columns: dict[tuple[str, str], list] = {}
+_columns: dict[tuple[str, str], tuple] = {}
 
 
-def _segment_cached(reader, key: str, load) -> list:
+def _segment_cached(reader, key: str, load) -> tuple:
     """`load()` for a segment, computed once and kept: a segment's columns never change
-    (deleting a document only marks it)."""
+    (deleting a document only marks it). Tuples of strings and numbers, which Python's
+    garbage collector stops tracking, so a full collection does not walk them."""
     segment = reader.segment() if hasattr(reader, "segment") else None
     if segment is None:
         return load()
@@ -147,21 +148,21 @@ def _segment_cached(reader, key: str, load) -> list:
     return values
 
 
-def column_values(reader, fieldname: str) -> list:
+def column_values(reader, fieldname: str) -> tuple:
     """Every document's value in a column of one segment, as a list indexed by doc number.
 
     Read once per segment and kept: reading them took a file access per match in Whoosh's
     facet collectors. Byte values (IDs) come back as str, each distinct value one object.
     """
 
-    def load() -> list:
+    def load() -> tuple:
         if not reader.has_column(fieldname):
-            return [None] * reader.doc_count_all()
+            return (None,) * reader.doc_count_all()
         decoded: dict[bytes, str] = {}
-        return [
+        return tuple(
             decoded.setdefault(value, value.decode()) if isinstance(value, bytes) else value
             for value in reader.column_reader(fieldname, translate=False)
-        ]
+        )
 
     return _segment_cached(reader, fieldname, load)
 
@@ -169,20 +170,22 @@ def column_values(reader, fieldname: str) -> list:
 _LENGTH_OF_BYTE = [byte_to_length(code) for code in range(256)]
 
 
-def field_lengths(reader, fieldname: str) -> list[int]:
+def field_lengths(reader, fieldname: str) -> tuple[int, ...]:
     """Every document's length of a scorable field in one segment (for ranking), kept.
 
     The codec keeps them as a hidden column of one byte per document; Whoosh itself reads
     them one document at a time.
     """
 
-    def load() -> list[int]:
+    def load() -> tuple[int, ...]:
         if not hasattr(reader, "_perdoc"):
-            return [reader.doc_field_length(n, fieldname) for n in range(reader.doc_count_all())]
+            return tuple(
+                reader.doc_field_length(n, fieldname) for n in range(reader.doc_count_all())
+            )
         column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
         if column is None:
-            return [0] * reader.doc_count_all()
-        return [_LENGTH_OF_BYTE[code] for code in column]
+            return (0,) * reader.doc_count_all()
+        return tuple(_LENGTH_OF_BYTE[code] for code in column)
 
     return _segment_cached(reader, f"length:{fieldname}", load)
 
