@@ -52,6 +52,8 @@ CLOCK_SKEW_MARGIN = timedelta(minutes=1)
 # each); below that, forking costs more than it saves.
 REBUILD_PROCESSES = min(2, os.cpu_count() or 1)
 PARALLEL_MIN_CASES = 2_000
+# A rebuild part keeps a segment's postings in memory (about 16 kB a case) until it writes it.
+SEGMENT_MAX_CASES = 50_000
 
 Progress = Callable[[int], None]
 
@@ -431,22 +433,58 @@ def _id_ranges(parts: int) -> list[tuple[int, int]]:
     return [(chunk[0], chunk[-1]) for chunk in _chunks(list(ids), size)]
 
 
-def _write_part(path: str, id_range: tuple[int, int], batch_size: int, messages) -> None:
-    """In a forked process: index one id range into a new segment of the index at `path`.
+def _write_segments(
+    path: Path, batch_size: int, report: Callable[[str, object], None], *id_range: int
+) -> None:
+    """Index the cases of an id range (all by default) into new segments of the index at
+    `path`, not yet committed; report ("progress", n) as it goes and ("segment", segment)
+    for each segment written.
 
-    Reports ("progress", n) as it goes and ends with ("segment", segment) or ("error", text).
+    A segment holds at most SEGMENT_MAX_CASES cases (or one batch): its postings stay in
+    memory until it is written (bulk.py).
     """
+    writer, in_segment = bulk.part_writer(path), 0
+    for documents in _document_batches(batch_size, *id_range):
+        if in_segment and in_segment + len(documents) > SEGMENT_MAX_CASES:
+            report("segment", writer.finish_part())
+            writer, in_segment = bulk.part_writer(path), 0
+        for document in documents:
+            writer.add_document(**document)
+        in_segment += len(documents)
+        report("progress", len(documents))
+    if in_segment:
+        report("segment", writer.finish_part())
+
+
+def _write_part(path: str, id_range: tuple[int, int], batch_size: int, messages) -> None:
+    """In a forked process: `_write_segments` for one id range, reporting through
+    `messages`, and ending with ("done", None) or ("error", text)."""
     try:
         db.engine.dispose(close=False)  # the parent's connections stay the parent's
-        writer = bulk.part_writer(Path(path))
-        for documents in _document_batches(batch_size, *id_range):
-            for document in documents:
-                writer.add_document(**document)
-            messages.put(("progress", len(documents)))
-        messages.put(("segment", writer.finish_part()))
+        _write_segments(Path(path), batch_size, lambda *message: messages.put(message), *id_range)
+        messages.put(("done", None))
     except BaseException as error:
         messages.put(("error", f"{type(error).__name__}: {error}"))
         raise
+
+
+def _write_here(writer, path: Path, progress: Progress | None, batch_size: int) -> int:
+    """Index all cases in this process (small indexes, one CPU); `writer` commits them."""
+    segments: list = []
+    added = 0
+
+    def report(kind: str, value) -> None:
+        nonlocal added
+        if kind == "segment":
+            segments.append(value)
+            return
+        added += value
+        if progress:
+            progress(value)
+
+    _write_segments(path, batch_size, report)
+    writer.commit_parts(segments)
+    return added
 
 
 def _write_parts(writer, path: Path, progress: Progress | None, batch_size: int) -> int:
@@ -466,9 +504,9 @@ def _write_parts(writer, path: Path, progress: Progress | None, batch_size: int)
         worker.start()
     segments: list = []
     errors: list[str] = []
-    added = 0
+    added = finished = 0
     try:
-        while len(segments) + len(errors) < len(workers):
+        while finished + len(errors) < len(workers):
             ended = all(worker.exitcode is not None for worker in workers)
             try:
                 kind, value = messages.get(timeout=1.0)
@@ -482,6 +520,8 @@ def _write_parts(writer, path: Path, progress: Progress | None, batch_size: int)
                     progress(value)
             elif kind == "segment":
                 segments.append(value)
+            elif kind == "done":
+                finished += 1
             else:
                 errors.append(value)
     except BaseException:
@@ -526,19 +566,12 @@ def rebuild(progress: Progress | None = None, *, batch_size: int = BATCH_SIZE) -
     """
     started = utcnow()
     path, ix = store.new_generation()
-    writer = store.writer(ix, limitmb=256)
-    added = 0
+    writer = store.writer(ix)  # holds the new index's lock; the segments come from bulk.py
     try:
         if REBUILD_PROCESSES > 1 and count_cases() >= PARALLEL_MIN_CASES:
             added = _write_parts(writer, path, progress, batch_size)
         else:
-            for documents in _document_batches(batch_size):
-                for document in documents:
-                    writer.add_document(**document)
-                added += len(documents)
-                if progress:
-                    progress(len(documents))
-            writer.commit()
+            added = _write_here(writer, path, progress, batch_size)
     except BaseException:
         writer.cancel()
         shutil.rmtree(path, ignore_errors=True)

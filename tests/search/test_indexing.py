@@ -268,6 +268,21 @@ def test_rebuild_in_parallel_processes_writes_one_segment_each(
     assert verify().ok
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_rebuild_caps_the_cases_per_segment(app, db, supervisor, monkeypatch, processes):
+    monkeypatch.setattr(indexing, "REBUILD_PROCESSES", processes)
+    monkeypatch.setattr(indexing, "PARALLEL_MIN_CASES", 1)
+    monkeypatch.setattr(indexing, "SEGMENT_MAX_CASES", 2)
+    cases = [factories.make_case(subject=f"Gearbox {n}") for n in range(7)]
+    db.session.commit()
+    assert rebuild(batch_size=2) == 7
+    segments = list(store.open_index()._segments())
+    # One process: 2+2+2+1 cases; two processes (4 and 3 cases): 2+2 and 2+1.
+    assert sorted(segment.doc_count_all() for segment in segments) == [1, 2, 2, 2]
+    assert sorted(found(supervisor, "gearbox")) == sorted(case.id for case in cases)
+    assert verify().ok
+
+
 def test_a_failing_rebuild_process_fails_the_rebuild_and_keeps_the_index(
     app, db, index_now, supervisor, monkeypatch
 ):
