@@ -55,7 +55,7 @@ def top(
         if not docs:
             continue
         reader = part.reader()
-        lengths: dict[str, list[int]] = {}
+        lengths: dict[str, tuple[int, ...]] = {}
         for leaf, boost in leaves:
             for fieldname, text in _terms(leaf, reader):
                 ids, weights = postings.weighted(reader, fieldname, text)
