@@ -2,6 +2,17 @@
 
 Every list, search, export and API endpoint starts from a query helper here
 (`visible_cases(user)`), so a reader can never be shown a row they may not see.
+
+Who reads a case (`case_filter`, the one rule for pages, notifications and search):
+- supervisors and admins: every case;
+- agents: cases of their tiers (`tier <= max_tier`), and every case they worked: replied to,
+  wrote a note or logged an interaction on, were given, or escalated (a `case_followers` row,
+  see services.followers). So the agent who escalates a case keeps it in sight and in search.
+  Unfollowing stops the updates, not the reading.
+- customers: their own cases, and their account's if they are its admin or decision maker.
+
+Reading is not working: `can_work_case` stays tier-based. A follower above their tier reads
+the case and may follow or unfollow it, but does not reply, note or change it.
 """
 
 from __future__ import annotations
@@ -13,7 +24,17 @@ from flask import abort
 from flask_login import current_user
 
 from portal.extensions import db
-from portal.models import Attachment, Case, CaseEvent, ContactRoleKind, EventKind, Queue, Role, User
+from portal.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseFollower,
+    ContactRoleKind,
+    EventKind,
+    Queue,
+    Role,
+    User,
+)
 
 STAFF_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
 ACCOUNT_WIDE_ROLES = (ContactRoleKind.ACCOUNT_ADMIN, ContactRoleKind.DECISION_MAKER)
@@ -82,14 +103,35 @@ def visible_queues(user: User) -> sa.Select:
     return query.where(sa.false())
 
 
+def worked_cases(user: User) -> sa.Select:
+    """Ids of the cases `user` worked (and so may keep reading, whatever their tier)."""
+    return sa.select(CaseFollower.case_id).where(CaseFollower.user_id == user.id)
+
+
+def worked_case_ids_above_tier(user: User) -> list[int]:
+    """The cases an agent reads only because they worked them (one query; search ORs these
+    into its tier restriction, so it finds exactly what `case_filter` lets through)."""
+    if user.role != Role.AGENT:
+        return []
+    return list(
+        db.session.scalars(
+            worked_cases(user)
+            .join(Case, Case.id == CaseFollower.case_id)
+            .where(Case.tier > user.max_tier)
+            .order_by(CaseFollower.case_id)
+        ).all()
+    )
+
+
 def case_filter(user: User) -> sa.ColumnElement[bool]:
-    """The WHERE clause that limits cases to those `user` may see."""
+    """The WHERE clause that limits cases to those `user` may see (the rule is in this
+    module's docstring). One expression, so a page pays no extra query for it."""
     if not user.is_authenticated or not user.is_active:
         return sa.false()
     if sees_all_queues(user):
         return sa.true()
     if user.role == Role.AGENT:
-        return Case.tier <= user.max_tier
+        return sa.or_(Case.tier <= user.max_tier, Case.id.in_(worked_cases(user)))
     if user.role == Role.CUSTOMER and user.contact_id is not None:
         own = Case.requester_id == user.contact_id
         if sees_account_cases(user):
@@ -162,7 +204,9 @@ def can_act_as_customer(user: User, case: Case) -> bool:
 
 
 def can_work_case(user: User, case: Case) -> bool:
-    """Staff who may reply, note and change fields: agents up to their tier, supervisors, admins."""
+    """Staff who may reply, note and change fields: agents up to their tier, supervisors, admins.
+
+    Tier-based on purpose: a follower may read a case above their tier, not work it."""
     return is_staff(user) and (sees_all_queues(user) or case.tier <= user.max_tier)
 
 

@@ -25,6 +25,7 @@ reports_cli = AppGroup("reports", help="Reports for supervisors (the weekly emai
 def seed_demo(cases: int | None) -> None:
     """Create demo accounts, queues, SLA policies, one user per role and multilingual cases."""
     from portal import demo
+    from portal.services import followers
 
     password = os.environ.get("DEMO_PASSWORD", "casework-demo")
     count = demo.DEMO_CASE_COUNT if cases is None else cases
@@ -35,6 +36,8 @@ def seed_demo(cases: int | None) -> None:
         added = demo.seed_cases(reference, count=count, progress=bar.update)
         db.session.commit()
     click.echo(f"Added {added} cases ({count} wanted).")
+    followers.backfill()  # the demo timelines are written directly: record who worked them
+    db.session.commit()
     escalated = demo.seed_escalations(reference)
     db.session.commit()
     click.echo(f"Escalated {escalated} cases.")

@@ -82,6 +82,8 @@ def load_settings(instance_path: str) -> dict:
         "MAX_FILE_BYTES": _int("MAX_FILE_MB", 10) * 1024 * 1024,
         "MAX_FILES_PER_REQUEST": _int("MAX_FILES_PER_REQUEST", 10),
         "REOPEN_WINDOW_DAYS": _int("REOPEN_WINDOW_DAYS", 14),
+        # How often an open staff page asks for its unread notification count.
+        "NOTIFICATION_POLL_SECONDS": _int("NOTIFICATION_POLL_SECONDS", 45),
         "SURVEY_LINK_DAYS": _int("SURVEY_LINK_DAYS", 30),
         "SURVEY_CHANGE_DAYS": _int("SURVEY_CHANGE_DAYS", 7),
         "NPS_INTERVAL_DAYS": _int("NPS_INTERVAL_DAYS", 90),

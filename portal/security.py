@@ -16,10 +16,15 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+# Requests a page makes by itself (the unread badge's poll): not activity, so an unattended
+# open tab still reaches the idle timeout.
+PASSIVE_ENDPOINTS = frozenset({"agent.unread_notifications"})
+
+
 @login_manager.user_loader
 def load_user(token: str):
     """Flask-Login stores the session token, so a revoked session's cookie loads nobody."""
-    user = accounts.load_session(token)
+    user = accounts.load_session(token, touch=request.endpoint not in PASSIVE_ENDPOINTS)
     if db.session.dirty:
         db.session.commit()  # last_seen_at moved on; kept so idle sessions can expire
     return user

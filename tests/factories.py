@@ -105,6 +105,22 @@ def make_queue(tier: int = 1, **overrides) -> Queue:
     return queue
 
 
+def join_queue(user: User, queue: Queue, *, as_agent: bool = False) -> None:
+    """Make `user` a member of `queue`; a supervisor or admin takes its cases only `as_agent`."""
+    from portal.models.user import queue_members
+
+    db.session.execute(
+        queue_members.delete().where(
+            queue_members.c.queue_id == queue.id, queue_members.c.user_id == user.id
+        )
+    )
+    db.session.execute(
+        queue_members.insert().values(queue_id=queue.id, user_id=user.id, as_agent=as_agent)
+    )
+    db.session.expire(user, ["queues"])
+    db.session.expire(queue, ["members"])
+
+
 def make_case(requester: Contact | None = None, *, queue: Queue | None = None, **overrides) -> Case:
     requester = requester or make_contact(make_account())
     queue = queue or make_queue()

@@ -67,6 +67,15 @@ class ProfileForm(FlaskForm):
     language = SelectField(_l("Language"), choices=language_choices)
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
     notify_by_email = BooleanField(_l("Email me when my cases change"))
+    STAFF_NOTIFY_LABEL = _l(
+        "Email me my notifications too (customer replies, assignments, escalations, SLA alerts)"
+    )
+
+    def adapt_to(self, user) -> ProfileForm:
+        """Staff are emailed about the cases they work, not requests of their own: say so."""
+        if user.is_staff:
+            self.notify_by_email.label.text = self.STAFF_NOTIFY_LABEL
+        return self
 
     def validate_timezone(self, field) -> None:
         if not is_valid_timezone(field.data):

@@ -150,7 +150,7 @@ def reset_password(token: str):
 @login_required
 def profile():
     """Name, language, time zone and notification preferences."""
-    form = ProfileForm(obj=current_user)
+    form = ProfileForm(obj=current_user).adapt_to(current_user)
     password_form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
         accounts.update_profile(
@@ -171,7 +171,7 @@ def profile():
 @login_required
 def change_password():
     """Change the password; asks for the current one, and ends every other session."""
-    form = ProfileForm(obj=current_user, formdata=None)
+    form = ProfileForm(obj=current_user, formdata=None).adapt_to(current_user)
     password_form = ChangePasswordForm(prefix="pw")
     if password_form.validate_on_submit():
         if accounts.verify_password(_me(), password_form.current_password.data):

@@ -1,7 +1,16 @@
 """The shared domain model; importing this package registers every table."""
 
 from portal.models.audit import AuditEvent
-from portal.models.case import Attachment, Case, CaseEvent, CaseLink, Macro, Queue, RoutingRule
+from portal.models.case import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseFollower,
+    CaseLink,
+    Macro,
+    Queue,
+    RoutingRule,
+)
 from portal.models.contact_merge import ContactMerge
 from portal.models.crm import Account, Contact, ContactRole
 from portal.models.enums import (
@@ -41,6 +50,7 @@ __all__ = [
     "BusinessCalendar",
     "Case",
     "CaseEvent",
+    "CaseFollower",
     "CaseLink",
     "CaseStatus",
     "Channel",

@@ -156,6 +156,26 @@ class CaseEvent(db.Model):
         return self.kind == EventKind.PUBLIC_REPLY
 
 
+class CaseFollower(db.Model):
+    """A staff member who worked a case (replied, wrote a note, was assigned, escalated it).
+
+    The row itself lets them keep reading the case whatever its tier (authz.case_filter);
+    `is_following` only says whether they hear of its later updates (they may unfollow).
+    """
+
+    __tablename__ = "case_followers"
+    __table_args__ = (sa.Index("ix_case_followers_user_case", "user_id", "case_id"),)
+
+    case_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    is_following: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Attachment(db.Model):
     """A file in the upload folder under a random name, served only through an authorized view."""
 

@@ -15,7 +15,7 @@ class Notification(db.Model):
     """One message in a staff member's inbox; `read_at` is empty until they mark it read.
 
     `kind` picks the translated headline shown with it; `text` is the detail (a reason,
-    guidance or the case subject) as it was written.
+    guidance, the customer's words or the case subject) as it was written.
     """
 
     __tablename__ = "notifications"
@@ -29,6 +29,11 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40))
     case_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    # The timeline entry it is about (a reply, a status change, an escalation), if any: the
+    # notification links to it on the case page (`#event-<id>`).
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("case_events.id", ondelete="SET NULL"), index=True
     )
     text: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,11 +11,15 @@ from portal.extensions import db
 from portal.models._base import UTCDateTime, utcnow
 from portal.models.enums import Role
 
+# A queue's members. Agents always work the queues they belong to; supervisors and admins are
+# members so that its escalations reach them, and take its cases only when they joined it as
+# agents (`as_agent`; see assignment.AGENT_MEMBERSHIP).
 queue_members = sa.Table(
     "queue_members",
     db.metadata,
     sa.Column("queue_id", sa.ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("as_agent", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
 )
 
 

@@ -35,11 +35,15 @@ class Reader:
 
 
 def _restriction(user) -> query.Query | None:
-    """authz.case_filter as a Whoosh query (None: no restriction). Callers checked access."""
+    """authz.case_filter as a Whoosh query (None: no restriction). Callers checked access.
+    One query for an agent: the ids of worked cases above their tier."""
     if authz.sees_all_queues(user):
         return None
     if authz.is_staff(user):
-        return query.Or([query.Term("tier", str(tier)) for tier in range(1, user.max_tier + 1)])
+        # Its tiers, and the cases above them it worked (the same rule as case_filter).
+        tiers = [query.Term("tier", str(tier)) for tier in range(1, user.max_tier + 1)]
+        worked = authz.worked_case_ids_above_tier(user)
+        return query.Or(tiers + [query.Term("id", str(case_id)) for case_id in worked])
     own = query.Term("requester_id", str(user.contact_id))
     if authz.sees_account_cases(user):
         return query.Or([own, query.Term("account_id", str(user.contact.account_id))])

@@ -192,8 +192,11 @@ def start_session(user: User, *, remember: bool, ip_address=None, user_agent=Non
     return token
 
 
-def load_session(token: str) -> User | None:
-    """The user of a live session; None if it was revoked, expired or idle, or the user disabled."""
+def load_session(token: str, *, touch: bool = True) -> User | None:
+    """The user of a live session; None if it was revoked, expired or idle, or the user disabled.
+
+    `touch` off: the request does not count as activity (a page polling by itself must not
+    keep an idle session alive)."""
     if not token:
         return None
     row = db.session.scalar(
@@ -208,7 +211,7 @@ def load_session(token: str) -> User | None:
     user = row.user
     if not user.is_active:
         return None
-    if (now - row.last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS:
+    if touch and (now - row.last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS:
         row.last_seen_at = now
     user.current_session_token = token
     return user

@@ -23,6 +23,7 @@ from portal.models import (
     EventKind,
     Priority,
     Queue,
+    Role,
     User,
 )
 from portal.models._base import utcnow
@@ -31,6 +32,8 @@ from portal.services import (
     attachments,
     audit,
     case_metrics,
+    followers,
+    inbox,
     notifications,
     routing,
     sla,
@@ -129,6 +132,8 @@ def open_case(
     for contact_id in cc_contact_ids:
         case.contact_roles.append(ContactRole(contact_id=contact_id, kind=ContactRoleKind.CC))
     db.session.flush()
+    if case.assignee is not None:
+        assignment.given(case, case.assignee, by=by, event=None, now=now)
     attachments.store(case, list(uploads), by=by)
     if follow_up_of is not None:
         db.session.add(CaseLink(from_case_id=case.id, to_case_id=follow_up_of.id, kind="follow_up"))
@@ -142,28 +147,81 @@ def _touch(case: Case, now: datetime) -> None:
     case.updated_at = now
 
 
-def _field_change(case: Case, field: str, old, new, *, by: User | None, now: datetime) -> None:
-    db.session.add(
-        CaseEvent(
-            case=case,
-            kind=EventKind.FIELD_CHANGE,
-            field=field,
-            old_value=None if old is None else str(old),
-            new_value=None if new is None else str(new),
-            author=by,
-            created_at=now,
-        )
+def _field_change(case: Case, field: str, old, new, *, by: User | None, now: datetime) -> CaseEvent:
+    event = CaseEvent(
+        case=case,
+        kind=EventKind.FIELD_CHANGE,
+        field=field,
+        old_value=None if old is None else str(old),
+        new_value=None if new is None else str(new),
+        author=by,
+        created_at=now,
     )
+    db.session.add(event)
+    return event
+
+
+# --- Who hears of a change ---------------------------------------------------------------------
+
+
+def customer_audience(case: Case) -> list[User]:
+    """Who hears what a customer did: the assignee, or when nobody has the case its queue's
+    agents (its supervisors if it has no agents), and everyone following the case."""
+    if case.assignee is not None:
+        first = [case.assignee]
+    else:
+        first = assignment.queue_agents(case.queue) or assignment.queue_supervisors(case.queue)
+    return first + followers.followers(case)
+
+
+def _status_kind(old: CaseStatus, new: CaseStatus, by: User | None) -> str | None:
+    """The notification a status change makes, if any: a customer's reopen or "solved", and
+    staff resolving, closing or reopening a case. Other moves (new -> open, open <-> pending)
+    are the work itself, not news."""
+    reopened = old == CaseStatus.RESOLVED and new == CaseStatus.OPEN
+    if by is not None and by.role == Role.CUSTOMER:
+        if reopened:
+            return inbox.CUSTOMER_REOPENED
+        return inbox.CUSTOMER_SOLVED if new == CaseStatus.RESOLVED else None
+    if reopened:
+        return inbox.CASE_REOPENED
+    return {CaseStatus.RESOLVED: inbox.CASE_RESOLVED, CaseStatus.CLOSED: inbox.CASE_CLOSED}.get(new)
+
+
+def _announce_status(
+    case: Case, old: CaseStatus, new: CaseStatus, event: CaseEvent, *, by: User | None, now
+) -> None:
+    """Tell staff of a status change: a customer's to the assignee (or queue) and followers,
+    staff's to the followers. Flushes (the link needs the event's id): not inside an edit."""
+    kind = _status_kind(old, new, by)
+    if kind is None:
+        return
+    customer = by is not None and by.role == Role.CUSTOMER
+    audience = customer_audience(case) if customer else followers.followers(case)
+    inbox.tell_staff(audience, kind, case, actor=by, event=event, now=now)
+
+
+# --- Status -----------------------------------------------------------------------------------
 
 
 def change_status(
-    case: Case, new_status: CaseStatus, *, by: User | None, now: datetime | None = None
-) -> None:
-    """Move a case to another status, keeping SLA clocks, timestamps and history right."""
+    case: Case,
+    new_status: CaseStatus,
+    *,
+    by: User | None,
+    now: datetime | None = None,
+    announce: bool = True,
+) -> CaseEvent | None:
+    """Move a case to another status, keeping SLA clocks, timestamps and history right;
+    returns the timeline entry (None if the status did not change).
+
+    Staff are told unless `announce` is off: a caller inside a one-UPDATE edit (or one that
+    tells of the change in its own words, like a customer's reply) announces it itself.
+    """
     now = now or utcnow()
     old_status = case.status
     if new_status == old_status:
-        return
+        return None
     if new_status not in TRANSITIONS[old_status]:
         raise InvalidTransition(f"{old_status} -> {new_status}")
     case.status = new_status
@@ -174,7 +232,7 @@ def change_status(
         case.closed_at = now
     elif old_status == CaseStatus.RESOLVED:
         case.resolved_at = None
-    _field_change(case, "status", old_status.value, new_status.value, by=by, now=now)
+    event = _field_change(case, "status", old_status.value, new_status.value, by=by, now=now)
     case_metrics.measure(case, now=now)
     _touch(case, now)
     if new_status == CaseStatus.RESOLVED:
@@ -183,6 +241,9 @@ def change_status(
     elif old_status == CaseStatus.RESOLVED and new_status == CaseStatus.OPEN:
         notifications.case_reopened(case)
     audit.record("case.status", by=by, subject=case, old=old_status.value, new=new_status.value)
+    if announce:
+        _announce_status(case, old_status, new_status, event, by=by, now=now)
+    return event
 
 
 def reopen_deadline(case: Case) -> datetime | None:
@@ -221,8 +282,10 @@ def add_reply(
 ) -> CaseEvent:
     """A public reply or (staff only) an internal note, with files.
 
-    A customer's reply brings a pending or resolved case back to open; a staff member's first
-    public reply meets the first-response target, and the requester is emailed the reply.
+    A customer's reply brings a pending or resolved case back to open and is told to the
+    assignee (or the queue's agents) and the case's followers; a staff member's reply or note
+    makes them a follower, and their first public reply meets the first-response target and
+    is emailed to the requester.
     """
     now = now or utcnow()
     is_customer = by.role == "customer"
@@ -245,13 +308,25 @@ def add_reply(
         attachment.is_internal = internal
     if is_customer:
         if case.status == CaseStatus.RESOLVED or case.status == CaseStatus.PENDING:
-            change_status(case, CaseStatus.OPEN, by=by, now=now)
-    elif not internal:
-        sla.record_first_response(case, at=now)
-        case_metrics.measure(case, now=now)
-        notifications.agent_replied(case, event)
+            change_status(case, CaseStatus.OPEN, by=by, now=now, announce=False)
+    else:
+        followers.record_work(case, by, now=now)
+        if not internal:
+            sla.record_first_response(case, at=now)
+            case_metrics.measure(case, now=now)
+            notifications.agent_replied(case, event)
     _touch(case, now)
     audit.record("case.note" if internal else "case.reply", by=by, subject=case, event=event.id)
+    if is_customer:
+        inbox.tell_staff(
+            customer_audience(case),
+            inbox.CUSTOMER_REPLIED,
+            case,
+            inbox.excerpt(event.body),
+            actor=by,
+            event=event,
+            now=now,
+        )
     return event
 
 
@@ -281,15 +356,22 @@ def update_fields(
     cannot work there.
     """
     check_version(case, version)
+    now = now or utcnow()
+    old_status = case.status
     with db.session.no_autoflush:  # one UPDATE, so one version step, per edit
-        changed = _apply_field_changes(case, by, status, priority, category, queue, now or utcnow())
+        changed, status_event = _apply_field_changes(
+            case, by, status, priority, category, queue, now
+        )
     if changed:
         audit.record("case.update", by=by, subject=case, fields=changed)
+    if status_event is not None:
+        _announce_status(case, old_status, case.status, status_event, by=by, now=now)
     return changed
 
 
-def _apply_field_changes(case, by, status, priority, category, queue, now) -> list[str]:
-    changed = []
+def _apply_field_changes(case, by, status, priority, category, queue, now):
+    """Apply the form's changes; returns the fields changed and the status change's entry."""
+    changed, status_event = [], None
     if priority is not None and priority != case.priority:
         _field_change(case, "priority", case.priority.value, priority.value, by=by, now=now)
         case.priority = priority
@@ -310,11 +392,11 @@ def _apply_field_changes(case, by, status, priority, category, queue, now) -> li
             case.assignee = None
         changed.append("queue")
     if status is not None and status != case.status:
-        change_status(case, status, by=by, now=now)
+        status_event = change_status(case, status, by=by, now=now, announce=False)
         changed.append("status")
     if changed:
         _touch(case, now)
-    return changed
+    return changed, status_event
 
 
 def log_interaction(
@@ -341,6 +423,7 @@ def log_interaction(
     )
     db.session.add(event)
     _touch(case, utcnow())
+    followers.record_work(case, by)
     audit.record("case.interaction", by=by, subject=case, channel=channel.value)
     return event
 
@@ -409,6 +492,7 @@ def merge(duplicate: Case, *, into: Case, by: User, now: datetime | None = None)
             )
         )
     db.session.expire(into, ["events", "attachments"])
+    followers.move(duplicate, into=into, now=now)
     duplicate.merged_into_id = into.id
     change_status(duplicate, CaseStatus.CLOSED, by=by, now=now)
     _touch(into, now)

@@ -2,8 +2,10 @@
 
 - `escalate()` moves a case to a queue of a higher tier (by default the lowest-id queue of the
   next tier that has one), clears the assignee or gives it to a chosen agent of that queue, and
-  tells the target queue's supervisors in-app and by email. A case that cannot go higher (tier
-  3, or no queue above it) is *flagged* instead: an Escalation whose `to_tier` equals its
+  tells, in-app and by email, the chosen agent, or with nobody chosen the target queue's
+  agents, plus its supervisors; the case's followers hear that it moved. The escalating agent
+  becomes a follower, so they keep reading it (authz.case_filter). A case that cannot go higher
+  (tier 3, or no queue above it) is *flagged* instead: an Escalation whose `to_tier` equals its
   `from_tier` (see `is_flag`), the case stays where it is and the supervisors are told.
 - `sweep()` runs every minute (`flask sla sweep`): per the case's SLA policy it warns the
   assignee and supervisors at the warning threshold, tells them of a missed first response,
@@ -13,7 +15,8 @@
   PostgreSQL the candidate cases are also locked with FOR UPDATE SKIP LOCKED.
 - `accept()`, `return_to_lower_tier()` (a bounce-back: state `returned`) and `resolve()` are
   the supervisor's answers. Each claims the escalation with one conditional UPDATE, so two
-  supervisors acting at once cannot both succeed (the second gets StaleCase, 409).
+  supervisors acting at once cannot both succeed (the second gets StaleCase, 409). Each is
+  told to the agent who asked and to the case's followers.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.extensions import db
@@ -43,7 +45,7 @@ from portal.models import (
 )
 from portal.models._base import utcnow
 from portal.models.user import queue_members
-from portal.services import assignment, audit, cases, inbox, lookups, mail, sla
+from portal.services import assignment, audit, cases, followers, inbox, lookups, sla
 from portal.services.errors import InvalidTransition, NotAllowed, StaleCase
 
 SLA_BREACH_REASON = "SLA breach"
@@ -89,64 +91,6 @@ def display_reason(escalation: Escalation):
     return inbox.display_text(escalation.reason)
 
 
-def staff_link(case: Case) -> str:
-    """The case in the agent workspace (emails to staff never point at the customer portal)."""
-    return f"{current_app.config['BASE_URL']}/agent/cases/{case.number}"
-
-
-# --- Who is told ------------------------------------------------------------------------------
-
-
-def queue_supervisors(queue: Queue | None) -> list[User]:
-    """Active supervisors who are members of the queue; if it has none, every active supervisor."""
-    active_supervisors = sa.select(User).where(User.role == Role.SUPERVISOR, User.is_active)
-    if queue is not None:
-        members = db.session.scalars(
-            active_supervisors.join(queue_members, queue_members.c.user_id == User.id)
-            .where(queue_members.c.queue_id == queue.id)
-            .order_by(User.id)
-        ).all()
-        if members:
-            return list(members)
-    return list(db.session.scalars(active_supervisors.order_by(User.id)).all())
-
-
-def _tell(
-    users: list[User | None],
-    kind: str,
-    case: Case,
-    text: str,
-    *,
-    actor: User | None,
-    template: str,
-    now: datetime,
-    **context,
-) -> list[User]:
-    """Notify each distinct active user (never the actor) in-app, and by email if they want it."""
-    recipients: list[User] = []
-    for user in users:
-        if user is None or not user.is_active or user in recipients:
-            continue
-        if actor is not None and user.id == actor.id:
-            continue
-        recipients.append(user)
-    inbox.notify(recipients, kind, case, text, now=now)
-    for user in recipients:
-        if user.notify_by_email and user.email:
-            mail.send_template(
-                template,
-                to=user.email,
-                language=user.language,
-                name=user.name,
-                headline=inbox.KIND_LABELS[kind],
-                number=case.number,
-                subject=case.subject,
-                link=staff_link(case),
-                **context,
-            )
-    return recipients
-
-
 # --- Escalating -------------------------------------------------------------------------------
 
 
@@ -170,19 +114,21 @@ def _email_context(
     }
 
 
-def _escalation_event(case: Case, by: User | None, now: datetime, old: str, new: str, body=""):
-    db.session.add(
-        CaseEvent(
-            case=case,
-            kind=EventKind.ESCALATION,
-            field="escalation",
-            old_value=old[:200],
-            new_value=new[:200],
-            body=body,
-            author=by,
-            created_at=now,
-        )
+def _escalation_event(
+    case: Case, by: User | None, now: datetime, old: str, new: str, body=""
+) -> CaseEvent:
+    event = CaseEvent(
+        case=case,
+        kind=EventKind.ESCALATION,
+        field="escalation",
+        old_value=old[:200],
+        new_value=new[:200],
+        body=body,
+        author=by,
+        created_at=now,
     )
+    db.session.add(event)
+    return event
 
 
 def _assignee_event(case: Case, to: User | None, by: User | None, now: datetime) -> None:
@@ -200,7 +146,8 @@ def _assignee_event(case: Case, to: User | None, by: User | None, now: datetime)
 
 
 def _give_to(case: Case, to: User | None, *, by: User | None, now: datetime) -> None:
-    """Set the assignee with its history row; a new case given to someone becomes open."""
+    """Set the assignee with its history row; a new case given to someone becomes open.
+    (Inside a one-UPDATE edit: the caller records the new assignee's work afterwards.)"""
     if case.assignee == to:
         return
     _assignee_event(case, to, by, now)
@@ -297,7 +244,7 @@ def escalate(
             created_at=now,
         )
         db.session.add(escalation)
-        _escalation_event(
+        event = _escalation_event(
             case,
             by,
             now,
@@ -320,29 +267,46 @@ def escalate(
         to_tier=target.tier,
         queue=target.id,
     )
-    context = _email_context(escalation, target, by)
-    _tell(
-        queue_supervisors(target),
-        inbox.ESCALATION,
-        case,
-        reason,
-        actor=by,
-        template=EMAIL_TEMPLATE,
-        now=now,
-        **context,
-    )
-    if to_agent is not None:
-        _tell(
-            [to_agent],
-            inbox.ESCALATION_ASSIGNED,
-            case,
-            reason,
-            actor=by,
-            template=EMAIL_TEMPLATE,
-            now=now,
-            **context,
-        )
+    followers.record_work(case, by, now=now)
+    followers.record_work(case, to_agent, now=now)
+    news = _News(case, reason, event, by, now, _email_context(escalation, target, by))
+    # A chosen agent hears that the case is theirs; with nobody chosen, the target queue's
+    # agents (who may work its tier) hear of it with its supervisors.
+    told = news.tell([to_agent], inbox.ESCALATION_ASSIGNED)
+    queue = assignment.queue_supervisors(target)
+    if to_agent is None:
+        queue += assignment.queue_agents(target)
+    told += news.tell(queue, inbox.ESCALATION, already=told)
+    news.tell(followers.followers(case), inbox.FOLLOWED_ESCALATED, already=told)
     return escalation
+
+
+@dataclass
+class _News:
+    """One escalation step as staff are told of it: in-app and by the escalation email, linked
+    to its timeline entry (see inbox.tell_staff)."""
+
+    case: Case
+    text: str
+    event: CaseEvent
+    by: User | None
+    now: datetime
+    context: dict
+
+    def tell(self, users: list[User | None], kind: str, *, already=()) -> list[User]:
+        """Tell `users` (never the actor, nor those `already` told); returns who was told."""
+        return inbox.tell_staff(
+            users,
+            kind,
+            self.case,
+            self.text,
+            actor=self.by,
+            event=self.event,
+            template=EMAIL_TEMPLATE,
+            already=already,
+            now=self.now,
+            **self.context,
+        )
 
 
 def _flag(
@@ -363,20 +327,16 @@ def _flag(
             created_at=now,
         )
         db.session.add(escalation)
-        _escalation_event(case, by, now, _place(case.queue, case.tier), "flagged", body=reason)
+        event = _escalation_event(
+            case, by, now, _place(case.queue, case.tier), "flagged", body=reason
+        )
         case.updated_at = now
     db.session.flush()
     audit.record("case.escalation_flag", by=by, subject=case, escalation=escalation.id)
-    _tell(
-        queue_supervisors(case.queue),
-        inbox.ESCALATION_FLAG,
-        case,
-        reason,
-        actor=by,
-        template=EMAIL_TEMPLATE,
-        now=now,
-        **_email_context(escalation, case.queue, by),
-    )
+    followers.record_work(case, by, now=now)
+    news = _News(case, reason, event, by, now, _email_context(escalation, case.queue, by))
+    told = news.tell(assignment.queue_supervisors(case.queue), inbox.ESCALATION_FLAG)
+    news.tell(followers.followers(case), inbox.FOLLOWED_ESCALATED, already=told)
     return escalation
 
 
@@ -429,20 +389,14 @@ def accept(
     )
     assignee = assign_to or by
     with db.session.no_autoflush:
-        _escalation_event(case, by, now, before.value, EscalationState.ACCEPTED.value)
+        event = _escalation_event(case, by, now, before.value, EscalationState.ACCEPTED.value)
         _give_to(case, assignee, by=by, now=now)
         case.updated_at = now
     audit.record("escalation.accept", by=by, subject=escalation, case=case.id, assignee=assignee.id)
-    _tell(
-        [assignee],
-        inbox.ESCALATION_ASSIGNED,
-        case,
-        escalation.reason,
-        actor=by,
-        template=EMAIL_TEMPLATE,
-        now=now,
-        **_email_context(escalation, case.queue),
-    )
+    followers.record_work(case, assignee, now=now)
+    news = _News(case, escalation.reason, event, by, now, _email_context(escalation, case.queue))
+    told = news.tell([assignee], inbox.ESCALATION_ASSIGNED)
+    news.tell(followers.followers(case), inbox.ESCALATION_ACCEPTED, already=told)
 
 
 def _tier_queue(queue_id: int | None, tier: int) -> Queue | None:
@@ -477,7 +431,7 @@ def return_to_lower_tier(
     )
     assignee = requester if requester in assignment.eligible_assignees(back) else None
     with db.session.no_autoflush:
-        _escalation_event(
+        event = _escalation_event(
             case, by, now, _place(case.queue, case.tier), _place(back, back.tier), body=guidance
         )
         case.queue = back
@@ -485,17 +439,17 @@ def return_to_lower_tier(
         _give_to(case, assignee, by=by, now=now)
         case.updated_at = now
     audit.record("escalation.return", by=by, subject=escalation, case=case.id, queue=back.id)
-    _tell(
-        [requester] if requester is not None else queue_supervisors(back),
-        inbox.ESCALATION_RETURNED,
-        case,
-        guidance,
-        actor=by,
-        template=EMAIL_TEMPLATE,
-        now=now,
-        **_email_context(
-            escalation, back, guidance=guidance, from_tier=escalation.to_tier, to_tier=back.tier
-        ),
+    followers.record_work(case, assignee, now=now)
+    context = _email_context(
+        escalation, back, guidance=guidance, from_tier=escalation.to_tier, to_tier=back.tier
+    )
+    # The agent who escalated it, and whoever follows it; if it comes back to nobody, the
+    # lower queue's agents (else its supervisors), who will have to pick it up.
+    people = [requester] if requester is not None else []
+    if assignee is None:
+        people += assignment.queue_agents(back) or assignment.queue_supervisors(back)
+    _News(case, guidance, event, by, now, context).tell(
+        people + followers.followers(case), inbox.ESCALATION_RETURNED
     )
 
 
@@ -504,8 +458,14 @@ def resolve(escalation: Escalation, *, by: User, now: datetime | None = None) ->
     _require_handler(by)
     now = now or utcnow()
     before = _settle(escalation, EscalationState.RESOLVED, by=by, now=now)
-    _escalation_event(escalation.case, by, now, before.value, EscalationState.RESOLVED.value)
+    case = escalation.case
+    event = _escalation_event(case, by, now, before.value, EscalationState.RESOLVED.value)
     audit.record("escalation.resolve", by=by, subject=escalation, case=escalation.case_id)
+    requester = (
+        db.session.get(User, escalation.requested_by_id) if escalation.requested_by_id else None
+    )
+    news = _News(case, escalation.reason, event, by, now, _email_context(escalation, case.queue))
+    news.tell([requester, *followers.followers(case)], inbox.ESCALATION_RESOLVED)
 
 
 # --- Reading ----------------------------------------------------------------------------------
@@ -860,8 +820,8 @@ def sweep(*, now: datetime) -> SweepOutcome:
                 outcome.escalations += 1
             continue
         if case.queue_id not in supervisors:
-            supervisors[case.queue_id] = queue_supervisors(case.queue)
-        _tell(
+            supervisors[case.queue_id] = assignment.queue_supervisors(case.queue)
+        inbox.tell_staff(
             [case.assignee, *supervisors[case.queue_id]],
             INBOX_KINDS[kind],
             case,

@@ -47,7 +47,7 @@ from portal.extensions import db
 from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
 from portal.models.user import queue_members
 from portal.services import audit, inbox, kpi, lookups, mail
-from portal.services.escalations import queue_supervisors
+from portal.services.assignment import queue_supervisors
 
 EMAIL_TEMPLATE = "goal_alert"
 DEFAULT_THRESHOLDS = "75,100"

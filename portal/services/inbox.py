@@ -1,7 +1,9 @@
-"""In-app notifications: what needs a staff member's attention, listed at /agent/notifications.
+"""In-app notifications: what needs a staff member's attention, listed at /agent/notifications,
+and `tell_staff`, the one way staff are told of something (in-app, and by email if they want).
 
-A notification stores its kind and the detail as written (a reason, guidance, the case
-subject); the headline is translated when shown, so each reader sees it in their language.
+A notification stores its kind, the timeline entry it is about and the detail as written (a
+reason, guidance, the customer's words, the case subject); the headline is translated when
+shown, so each reader sees it in their language.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from portal.extensions import db
-from portal.models import Case, Notification, User
+from portal.models import Case, CaseEvent, Notification, User
 from portal.models._base import utcnow
+from portal.services import mail
 
 ESCALATION = "escalation"
 ESCALATION_FLAG = "escalation_flag"
@@ -26,6 +30,18 @@ RESOLUTION_WARNING = "sla_warning_resolution"
 FIRST_RESPONSE_BREACH = "sla_breach_first_response"
 GOAL_THRESHOLD = "goal_threshold"
 GOAL_BEHIND = "goal_behind"
+# What the customer did (to the assignee, else the queue's agents, and to followers).
+CUSTOMER_REPLIED = "customer_replied"
+CUSTOMER_REOPENED = "customer_reopened"
+CUSTOMER_SOLVED = "customer_solved"
+# What staff did to a case someone follows.
+CASE_RESOLVED = "case_resolved"
+CASE_CLOSED = "case_closed"
+CASE_REOPENED = "case_reopened"
+CASE_ASSIGNED = "case_assigned"
+FOLLOWED_ESCALATED = "followed_escalated"
+ESCALATION_ACCEPTED = "escalation_accepted"
+ESCALATION_RESOLVED = "escalation_resolved"
 
 KIND_LABELS = {
     ESCALATION: _l("Case escalated to your queue"),
@@ -37,7 +53,21 @@ KIND_LABELS = {
     FIRST_RESPONSE_BREACH: _l("First response overdue"),
     GOAL_THRESHOLD: _l("Goal milestone reached"),
     GOAL_BEHIND: _l("Goal falling behind"),
+    CUSTOMER_REPLIED: _l("The customer replied"),
+    CUSTOMER_REOPENED: _l("The customer reopened the case"),
+    CUSTOMER_SOLVED: _l("The customer marked the case solved"),
+    CASE_RESOLVED: _l("Case resolved"),
+    CASE_CLOSED: _l("Case closed"),
+    CASE_REOPENED: _l("Case reopened"),
+    CASE_ASSIGNED: _l("Case assigned to you"),
+    FOLLOWED_ESCALATED: _l("A case you follow was escalated"),
+    ESCALATION_ACCEPTED: _l("Escalation accepted"),
+    ESCALATION_RESOLVED: _l("Escalation resolved"),
 }
+# The staff email every case notification sends (escalations have their own, with tiers).
+EMAIL_TEMPLATE = "case_update"
+# How much of a customer's reply a notification keeps (the whole reply is on the case page).
+EXCERPT_CHARS = 300
 # Texts the system itself writes (not people), translated when shown.
 SYSTEM_TEXTS = {"SLA breach": _l("SLA breach")}
 PAGE_SIZE = 100
@@ -53,12 +83,28 @@ def display_text(text: str):
     return SYSTEM_TEXTS.get(text, text)
 
 
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a text for a notification: whole words, up to `limit` characters."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def staff_link(case: Case, event: CaseEvent | None = None) -> str:
+    """The case in the agent workspace, at the timeline entry if one is given (emails to staff
+    never point at the customer portal)."""
+    link = f"{current_app.config['BASE_URL']}/agent/cases/{case.number}"
+    return f"{link}#event-{event.id}" if event is not None and event.id is not None else link
+
+
 def notify(
     users: Iterable[User | None],
     kind: str,
     case: Case | None,
     text: str = "",
     *,
+    event: CaseEvent | None = None,
     now: datetime | None = None,
 ) -> list[Notification]:
     """Add one notification per distinct active user (None entries are skipped)."""
@@ -74,12 +120,64 @@ def notify(
                 user_id=user.id,
                 kind=kind,
                 case_id=case.id if case is not None else None,
+                event_id=event.id if event is not None else None,
                 text=(text or "").strip(),
                 created_at=now,
             )
         )
     db.session.add_all(rows)
     return rows
+
+
+def tell_staff(
+    users: Iterable[User | None],
+    kind: str,
+    case: Case,
+    text: str = "",
+    *,
+    actor: User | None,
+    event: CaseEvent | None = None,
+    template: str = EMAIL_TEMPLATE,
+    already: Iterable[User] = (),
+    now: datetime | None = None,
+    **context,
+) -> list[User]:
+    """Tell each distinct active staff member in-app, and by email if they have email on, in
+    their own language; returns who was told.
+
+    Never the actor, nor anyone in `already` (told of the same change in other words), nor a
+    customer. The notification and the email link to `event` on the case page. Emails render
+    `email/<template>` with the headline, case number, subject, `text` and `context`.
+    """
+    if event is not None and event.id is None:
+        db.session.flush()  # the link needs the event's id
+    skip = {user.id for user in already}
+    if actor is not None:
+        skip.add(actor.id)
+    recipients: list[User] = []
+    for user in users:
+        if user is None or user.id in skip or not user.is_active or not user.is_staff:
+            continue
+        skip.add(user.id)
+        recipients.append(user)
+    now = now or utcnow()
+    notify(recipients, kind, case, text, event=event, now=now)
+    link = staff_link(case, event)
+    for user in recipients:
+        if user.notify_by_email and user.email:
+            mail.send_template(
+                template,
+                to=user.email,
+                language=user.language,
+                name=user.name,
+                headline=KIND_LABELS[kind],
+                number=case.number,
+                subject=case.subject,
+                text=text,
+                link=link,
+                **context,
+            )
+    return recipients
 
 
 def _readable(query: sa.Select, visible: sa.ColumnElement[bool] | None) -> sa.Select:

@@ -166,3 +166,29 @@ def test_rights_follow_a_case_that_changes_tier(world, index_now):
     cases["expert"].tier = 1
     index_now()
     assert cases["expert"].id in {hit.case_id for hit in search_cases(agent, "router").hits}
+
+
+def test_agent_who_escalated_a_case_still_finds_it(world, index_now):
+    """The follower rule of authz.case_filter, in search too: the tier-1 agent escalates the
+    Globex case to tier 3 and keeps finding it; another tier-1 agent does not."""
+    from portal.services import escalations
+
+    users, cases = world
+    agent, colleague = users["agent"], factories.make_user(Role.AGENT, max_tier=1)
+    case = cases["globex"]
+    escalations.escalate(case, by=agent, reason="Firmware bug", version=case.version)
+    index_now()
+    assert case.tier == 3
+    for reader in (agent, colleague):
+        visible = visible_to(reader)
+        for text in ("", "router", "status:new"):
+            result = search_cases(reader, text, per_page=100)
+            assert {hit.case_id for hit in result.hits} == visible, text
+            assert result.total == len(visible)
+    assert case.id in visible_to(agent) and case.id not in visible_to(colleague)
+    assert [hit.case_id for hit in search_cases(agent, "firmware").hits] == [case.id]
+    assert search_cases(colleague, "firmware").total == 0
+
+
+def visible_to(user) -> set[int]:
+    return set(_db.session.scalars(authz.visible_cases(user).with_only_columns(Case.id)))

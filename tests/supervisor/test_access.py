@@ -1,4 +1,5 @@
-"""Who may open the supervisor console and the notifications page; fixed query counts."""
+"""Who may open the supervisor console, the notifications page and its unread count, and
+follow a case; fixed query counts."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ SUPERVISOR_ACTIONS = [
     ("post", "/supervisor/escalations/{id}/return"),
     ("post", "/supervisor/escalations/{id}/resolve"),
 ]
-NOTIFICATIONS = [("get", "/agent/notifications"), ("post", "/agent/notifications/read")]
+NOTIFICATIONS = [
+    ("get", "/agent/notifications"),
+    ("get", "/agent/notifications/unread.json"),
+    ("post", "/agent/notifications/read"),
+]
+# Following a case: for staff who worked it (a new user of any role never did).
+FOLLOWING = [("post", "/agent/cases/{number}/follow"), ("post", "/agent/cases/{number}/unfollow")]
 
 
 @pytest.fixture
@@ -29,10 +36,13 @@ def open_escalation(desk, db):
 
 
 def _request(client, method, url, escalation):
-    return getattr(client, method)(url.format(id=escalation.id), data={"guidance": "x"})
+    url = url.format(id=escalation.id, number=escalation.case.number)
+    return getattr(client, method)(url, data={"guidance": "x"})
 
 
-@pytest.mark.parametrize("method,url", SUPERVISOR_PAGES + SUPERVISOR_ACTIONS + NOTIFICATIONS)
+@pytest.mark.parametrize(
+    "method,url", SUPERVISOR_PAGES + SUPERVISOR_ACTIONS + NOTIFICATIONS + FOLLOWING
+)
 def test_visitors_are_sent_to_sign_in(client, open_escalation, method, url):
     response = _request(client, method, url, open_escalation)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -40,11 +50,19 @@ def test_visitors_are_sent_to_sign_in(client, open_escalation, method, url):
 
 @pytest.mark.parametrize(
     "role,method,url,status",
-    [(Role.CUSTOMER, m, u, 403) for m, u in SUPERVISOR_PAGES + SUPERVISOR_ACTIONS + NOTIFICATIONS]
-    + [(Role.AGENT, m, u, 403) for m, u in SUPERVISOR_PAGES + SUPERVISOR_ACTIONS]
-    + [(Role.AGENT, "get", "/agent/notifications", 200)]
+    [
+        (Role.CUSTOMER, m, u, 403)
+        for m, u in SUPERVISOR_PAGES + SUPERVISOR_ACTIONS + NOTIFICATIONS + FOLLOWING
+    ]
+    + [(Role.AGENT, m, u, 403) for m, u in SUPERVISOR_PAGES + SUPERVISOR_ACTIONS + FOLLOWING]
     + [(role, "get", u, 200) for role in (Role.SUPERVISOR, Role.ADMIN) for _, u in SUPERVISOR_PAGES]
-    + [(role, "get", "/agent/notifications", 200) for role in (Role.SUPERVISOR, Role.ADMIN)],
+    + [
+        (role, "get", u, 200)
+        for role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+        for m, u in NOTIFICATIONS
+        if m == "get"
+    ]
+    + [(role, m, u, 403) for role in (Role.SUPERVISOR, Role.ADMIN) for m, u in FOLLOWING],
 )
 def test_access_by_role(client, login_as, open_escalation, db, role, method, url, status):
     login_as(factories.make_user(role, max_tier=3))
@@ -52,6 +70,12 @@ def test_access_by_role(client, login_as, open_escalation, db, role, method, url
     if status == 403:
         db.session.refresh(open_escalation)
         assert open_escalation.state == "open"
+
+
+def test_the_agent_who_escalated_follows_and_unfollows(client, login_as, desk, open_escalation, db):
+    login_as(desk["agent"])
+    for method, url in FOLLOWING:
+        assert _request(client, method, url, open_escalation).status_code == 302, url
 
 
 def test_notifications_page_lists_mine_and_marks_them_read(client, login_as, desk, db):
@@ -77,7 +101,7 @@ def test_notifications_page_lists_mine_and_marks_them_read(client, login_as, des
     assert client.post("/agent/notifications/read").status_code == 302
     assert inbox.unread_count(desk["agent"]) == 0
     page = client.get("/agent/notifications").get_data(as_text=True)
-    assert "unread" not in page
+    assert " unread</span>" not in page and "Mark all as read" not in page
     lead_unread = db.session.scalar(
         db.select(db.func.count())
         .select_from(Notification)

@@ -15,6 +15,7 @@ from portal.models import (
     EventKind,
     Notification,
     Priority,
+    Role,
     User,
 )
 from portal.models._base import utcnow
@@ -60,7 +61,7 @@ def worked_case(desk, db):
     return case
 
 
-def test_agent_escalates_to_the_next_tier_and_its_supervisor_is_told(
+def test_agent_escalates_to_the_next_tier_and_its_supervisor_and_agents_are_told(
     client, login_as, desk, worked_case, db, smtp
 ):
     login_as(desk["agent"])
@@ -69,8 +70,9 @@ def test_agent_escalates_to_the_next_tier_and_its_supervisor_is_told(
     response = client.post(
         f"/agent/cases/{worked_case.number}/escalate", data=escalate_form(worked_case)
     )
-    # The case is now above the agent's tier: back to their work list, not to a 404.
-    assert response.status_code == 302 and response.headers["Location"].endswith("/agent")
+    # The case is now above the agent's tier, and still theirs to read: they escalated it.
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/agent/cases/{worked_case.number}")
     db.session.refresh(worked_case)
     assert (worked_case.queue_id, worked_case.tier) == (desk["specialists"].id, 2)
     assert worked_case.assignee_id is None
@@ -90,32 +92,95 @@ def test_agent_escalates_to_the_next_tier_and_its_supervisor_is_told(
         )
     ).one()
     assert event.body == REASON and event.author_id == desk["agent"].id
-    # Only the Specialists queue's own supervisor is told; the customer hears nothing.
-    assert notified(db) == {("Lena Lead", inbox.ESCALATION)}
-    messages = smtp.wait_for(1)
-    assert [message["To"] for message in messages] == [desk["lead"].email]
-    body = messages[0].get_body(("plain",)).get_content()
-    assert worked_case.number in messages[0]["Subject"]
-    assert REASON in body and NOTE in body
-    assert f"http://casework.test/agent/cases/{worked_case.number}" in body
-    assert "/my/cases" not in messages[0].as_string()
+    # Nobody was chosen: the Specialists queue's own supervisor and its agents who work tier 2
+    # are told (not the escalating agent, not the customer).
+    assert notified(db) == {
+        ("Lena Lead", inbox.ESCALATION),
+        ("Sami Specialist", inbox.ESCALATION),
+    }
+    messages = smtp.wait_for(2)
+    assert sorted(message["To"] for message in messages) == sorted(
+        [desk["lead"].email, desk["specialist"].email]
+    )
+    for message in messages:
+        body = message.get_body(("plain",)).get_content()
+        assert worked_case.number in message["Subject"]
+        assert REASON in body and NOTE in body
+        assert f"http://casework.test/agent/cases/{worked_case.number}#event-{event.id}" in body
+        assert "/my/cases" not in message.as_string()
 
 
-def test_tier_one_agent_cannot_see_the_case_once_it_moved_up(
+def test_escalating_agent_keeps_reading_the_case_but_cannot_work_it(
     client, login_as, desk, worked_case, db
 ):
     escalations.escalate(worked_case, by=desk["agent"], reason=REASON, version=worked_case.version)
     db.session.commit()
     login_as(desk["agent"])
     response = client.get(f"/agent/cases/{worked_case.number}")
-    assert response.status_code == 404
-    assert "Export fails" not in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Export fails" in page
+    # Read, not work: no forms that would only be refused.
+    assert "above your tier" in page
+    for action in ("reply", "fields", "assign", "claim", "escalate", "interactions", "merge"):
+        assert f"/agent/cases/{worked_case.number}/{action}" not in page, action
     assert (
         client.post(
             f"/agent/cases/{worked_case.number}/escalate", data=escalate_form(worked_case)
         ).status_code
-        == 404
+        == 403
     )
+    assert (
+        client.post(
+            f"/agent/cases/{worked_case.number}/reply", data={"body": "Still here"}
+        ).status_code
+        == 403
+    )
+
+
+def test_other_tier_one_agents_lose_sight_of_an_escalated_case(
+    client, login_as, desk, worked_case, db
+):
+    colleague = factories.make_user(Role.AGENT, max_tier=1)
+    colleague.queues.append(desk["front"])
+    escalations.escalate(worked_case, by=desk["agent"], reason=REASON, version=worked_case.version)
+    db.session.commit()
+    login_as(colleague)
+    response = client.get(f"/agent/cases/{worked_case.number}")
+    assert response.status_code == 404
+    assert "Export fails" not in response.get_data(as_text=True)
+
+
+def test_escalating_to_nobody_tells_the_target_queues_agents_of_its_tier(
+    client, login_as, desk, worked_case, db, smtp
+):
+    """With "nobody yet" chosen, every member who works the target queue as an agent at its
+    tier hears of it in-app, and by email if they have email on, in their language."""
+    quiet = factories.make_user(
+        Role.AGENT, max_tier=2, name="Qadir Quiet", language="ar", notify_by_email=False
+    )
+    junior = factories.make_user(Role.AGENT, max_tier=1, name="Jun Junior")
+    arabic = factories.make_user(Role.AGENT, max_tier=3, name="Amal Arabic", language="ar")
+    for member in (quiet, junior, arabic):
+        member.queues.append(desk["specialists"])
+    db.session.commit()
+    login_as(desk["agent"])
+    client.post(f"/agent/cases/{worked_case.number}/escalate", data=escalate_form(worked_case))
+    event = db.session.scalars(
+        db.select(CaseEvent).where(CaseEvent.kind == EventKind.ESCALATION)
+    ).one()
+    # Not the tier-1 member (cannot work tier 2), not the agent who escalated it.
+    assert notified(db, inbox.ESCALATION) == {
+        ("Lena Lead", inbox.ESCALATION),
+        ("Sami Specialist", inbox.ESCALATION),
+        ("Qadir Quiet", inbox.ESCALATION),
+        ("Amal Arabic", inbox.ESCALATION),
+    }
+    assert set(db.session.scalars(db.select(Notification.event_id))) == {event.id}
+    messages = {m["To"]: m for m in smtp.wait_for(3)}
+    assert set(messages) == {desk["lead"].email, desk["specialist"].email, arabic.email}
+    arabic_text = messages[arabic.email].get_body(("plain",)).get_content()
+    assert "مرحب" in arabic_text and "Amal Arabic" in arabic_text  # greeted in Arabic
+    assert 'dir="rtl"' in messages[arabic.email].get_body(("html",)).get_content()
 
 
 def test_escalation_to_a_chosen_queue_and_agent(desk, worked_case, db):
@@ -272,7 +337,11 @@ def test_supervisor_assigns_an_agent_of_the_tier(client, login_as, desk, escalat
     db.session.expire_all()
     assert escalated.case.assignee_id == desk["specialist"].id
     assert escalated.case.status == CaseStatus.OPEN
-    assert notified(db) == {("Sami Specialist", inbox.ESCALATION_ASSIGNED)}
+    # The new assignee, and the agent who escalated it (a follower): how it ended.
+    assert notified(db) == {
+        ("Sami Specialist", inbox.ESCALATION_ASSIGNED),
+        ("Tara Tier1", inbox.ESCALATION_ACCEPTED),
+    }
 
 
 def test_return_with_guidance_is_a_bounce_back(client, login_as, desk, escalated, db, app):

@@ -1,11 +1,13 @@
 """The case workspace: timeline, reply or note, fields, claim and assign, interactions,
-links and merges. Field edits are version-checked: a stale edit gets 409 and loses nothing."""
+links and merges, following. Field edits are version-checked: a stale edit gets 409 and loses
+nothing. Someone who may read a case but not work it (a follower above their tier) gets the
+page without its forms."""
 
 from __future__ import annotations
 
 from datetime import UTC
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -25,9 +27,9 @@ from portal.downloads import attachment_response
 from portal.extensions import db
 from portal.models import CaseStatus, Channel, Direction, Macro, Priority, Queue, User
 from portal.models._base import utcnow
-from portal.services import assignment, case_lists, cases, macros, sla
+from portal.services import assignment, case_lists, cases, followers, macros, sla
 from portal.services.attachments import AttachmentRejected
-from portal.services.errors import InvalidTransition, StaleCase
+from portal.services.errors import InvalidTransition, NotAllowed, StaleCase
 
 
 def _workable_case(number: str):
@@ -72,6 +74,8 @@ def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=
         render_template(
             "agent/case.html",
             case=case,
+            can_work=authz.can_work_case(user, case),
+            following=followers.following_state(case, user),
             events=case_lists.timeline(user, case),
             files=db.session.scalars(authz.visible_attachments(user, case)).all(),
             linked=cases.linked_cases(case),
@@ -97,8 +101,34 @@ def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=
 
 @bp.get("/cases/<number>")
 def case(number: str):
-    """The whole case for the agent working it."""
-    return _workspace(_workable_case(number))
+    """The whole case: to work it, or (a follower above their tier) to read it."""
+    return _workspace(authz.case_or_404(me(), number))
+
+
+@bp.post("/cases/<number>/follow")
+def follow(number: str):
+    """Hear of the case's updates again (for someone who worked it)."""
+    return _set_following(number, True)
+
+
+@bp.post("/cases/<number>/unfollow")
+def unfollow(number: str):
+    """Stop hearing of the case's updates; reading it stays allowed."""
+    return _set_following(number, False)
+
+
+def _set_following(number: str, following: bool):
+    current = authz.case_or_404(me(), number)
+    try:
+        followers.set_following(current, me(), following)
+    except NotAllowed:
+        abort(403)
+    db.session.commit()
+    if following:
+        flash(_("You follow this case again."), "success")
+    else:
+        flash(_("You no longer follow this case. You can still open it."), "success")
+    return redirect(url_for("agent.case", number=current.number))
 
 
 @bp.post("/cases/<number>/reply")
@@ -278,6 +308,6 @@ def merge(number: str):
 
 @bp.get("/cases/<number>/attachments/<int:attachment_id>")
 def attachment(number: str, attachment_id: int):
-    """Download a file of a case the agent may work."""
-    current = _workable_case(number)
+    """Download a file of a case the agent may read."""
+    current = authz.case_or_404(me(), number)
     return attachment_response(authz.attachment_or_404(me(), current, attachment_id))

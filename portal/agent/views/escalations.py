@@ -1,10 +1,10 @@
 """Escalating a case from its workspace, the case's escalation history (the partial
 `agent/_escalate.html`, fed by the `escalation_panel(case)` template global), and the signed-in
-staff member's notifications at /agent/notifications."""
+staff member's notifications at /agent/notifications (and their unread count as JSON)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -13,6 +13,7 @@ from portal.agent.forms_escalation import EscalateForm, MarkReadForm
 from portal.agent.views import bp, me
 from portal.agent.views.cases import _workable_case, _workspace
 from portal.extensions import db
+from portal.i18n import native_digits
 from portal.models import Case, EscalationState, Queue, User
 from portal.services import escalations, inbox
 from portal.services.errors import InvalidTransition, StaleCase
@@ -52,6 +53,9 @@ def _install_template_globals(state) -> None:
         notification_label=inbox.label,
         notification_text=inbox.display_text,
         unread_notification_count=unread_notification_count,
+        # The digits the badge's script writes counts with (a call: Jinja would fold a
+        # filter on a literal once, at compile time, in whatever language came first).
+        badge_digits=lambda: native_digits("0123456789"),
     )
 
 
@@ -114,9 +118,8 @@ def escalate(number: str):
             ),
             "success",
         )
-    if authz.can_work_case(me(), current):
-        return redirect(url_for("agent.case", number=current.number))
-    return redirect(url_for("agent.home"))  # the case is now above the agent's tier
+    # Above the agent's tier now, the case stays readable to them: they escalated it.
+    return redirect(url_for("agent.case", number=current.number))
 
 
 @bp.get("/notifications")
@@ -130,6 +133,13 @@ def notifications():
         unread=inbox.unread_count(user, visible=visible),
         form=MarkReadForm(formdata=None),
     )
+
+
+@bp.get("/notifications/unread.json")
+def unread_notifications():
+    """The unread count for the badge in the top bar, polled by static/js/notifications.js
+    (one COUNT query; the poll does not keep an idle session alive, see security.py)."""
+    return jsonify(unread=unread_notification_count())
 
 
 @bp.post("/notifications/read")
