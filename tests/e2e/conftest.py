@@ -67,6 +67,7 @@ def live_settings(tmp_path_factory, live_smtp) -> dict:
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(live_smtp.port),
         "LOG_FOLDER": str(folder),
+        "NOTIFICATION_POLL_SECONDS": "1",  # the badge test need not wait 45 s
     }
 
 
