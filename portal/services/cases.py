@@ -165,9 +165,9 @@ def _field_change(case: Case, field: str, old, new, *, by: User | None, now: dat
 
 
 def customer_audience(case: Case) -> list[User]:
-    """Who hears what a customer did: the assignee, or when nobody has the case its queue's
-    agents (its supervisors if it has no agents), and everyone following the case."""
-    if case.assignee is not None:
+    """Who hears what a customer did: the assignee, or when nobody (active) has the case its
+    queue's agents (its supervisors if it has no agents), and everyone following the case."""
+    if case.assignee is not None and case.assignee.is_active:
         first = [case.assignee]
     else:
         first = assignment.queue_agents(case.queue) or assignment.queue_supervisors(case.queue)
