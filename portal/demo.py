@@ -44,7 +44,8 @@ from portal.services import sla
 
 DEMO_CASE_COUNT = 300
 DEMO_DAYS = 90
-# (email, name, role, max_tier, queues by name)
+# (email, name, role, max_tier, queues by name). The supervisor is a member of every queue so
+# that its escalations reach her; not as an agent, so auto-assignment never gives her a case.
 STAFF = [
     ("agent@example.com", "Sam Agent", Role.AGENT, 1, ["Front line", "Billing"]),
     ("specialist@example.com", "Sara Specialist", Role.AGENT, 2, ["Front line", "Specialists"]),
