@@ -69,20 +69,24 @@ def test_seed_gives_the_voc_dashboard_answers_once(app, db):
 def test_demo_billing_cases_go_to_an_agent_and_agents_follow_their_cases(app, db):
     """The demo supervisor belongs to every queue (escalations reach her) but takes no new
     cases; the demo's assignees and authors follow the cases they worked."""
-    from portal.models import CaseFollower
     from portal.services import cases
 
     run_seed(app, cases=40)
     customer = db.session.scalar(db.select(User).where(User.email == "customer@example.com"))
-    case = cases.open_case(
-        requester=customer.contact,
-        subject="Invoice twice",
-        description="We were charged twice.",
-        category="billing",
-        by=customer,
-    )
-    assert case.queue.name == "Billing"
-    assert case.assignee.email == "agent@example.com"
+    billing = [
+        cases.open_case(
+            requester=customer.contact,
+            subject=f"Invoice twice ({n})",
+            description="We were charged twice.",
+            category="billing",
+            by=customer,
+        )
+        for n in range(2)  # round-robin would reach every member by the second case
+    ]
+    assert {case.queue.name for case in billing} == {"Billing"}
+    assert {case.assignee.email for case in billing} == {"agent@example.com"}
+    from portal.models import CaseFollower  # added with the assignment rule
+
     assigned = db.session.scalars(db.select(Case).where(Case.assignee_id.is_not(None))).all()
     follows = set(db.session.execute(db.select(CaseFollower.case_id, CaseFollower.user_id)).all())
     assert assigned and {(c.id, c.assignee_id) for c in assigned} <= follows
