@@ -102,10 +102,10 @@ def return_to_lower_tier(escalation_id: int):
 
 @bp.post("/escalations/<int:escalation_id>/resolve")
 def resolve(escalation_id: int):
-    """Mark the escalation as dealt with."""
+    """Close the escalation as dealt with; the case itself is not touched."""
     return _answer(
         escalation_id,
         ResolveForm(),
         lambda escalation: escalations.resolve(escalation, by=me()),
-        _("Escalation resolved."),
+        _("Escalation closed. The case itself is unchanged."),
     )
