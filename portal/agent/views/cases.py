@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -15,6 +15,7 @@ from portal.agent.forms import (
     AssignForm,
     CaseNumberForm,
     FieldsForm,
+    InsertMacroForm,
     InteractionForm,
     MergeForm,
     ReplyForm,
@@ -28,6 +29,10 @@ from portal.models._base import utcnow
 from portal.services import assignment, case_lists, cases, macros, sla
 from portal.services.attachments import AttachmentRejected
 from portal.services.errors import InvalidTransition, StaleCase
+
+# The session key that tells the next case page its reply box's draft was sent (the page's
+# script then forgets the draft the browser kept).
+DRAFT_SENT = "draft_sent"
 
 
 def _workable_case(number: str):
@@ -47,11 +52,6 @@ def _queue_choices():
 def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=False):
     user = me()
     reply_form = reply_form or ReplyForm()
-    macro_id = request.args.get("macro", type=int)
-    if macro_id and not reply_form.body.data:
-        macro = db.session.get(Macro, macro_id)
-        if macro is not None and macro.is_active:
-            reply_form.body.data = macros.render(macro, case, user)
     if fields_form is None:
         fields_form = FieldsForm(
             formdata=None,
@@ -81,7 +81,8 @@ def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=
             interaction_form=InteractionForm(formdata=None),
             link_form=CaseNumberForm(formdata=None),
             merge_form=MergeForm(formdata=None, version=case.version),
-            macros=macros.available(user.language),
+            macros=macros.for_case(case, user),
+            draft_sent=session.pop(DRAFT_SENT, None) == case.number,
             clocks={
                 which: {
                     "state": sla.clock_state(case, now=now, which=which, policy=policy),
@@ -124,8 +125,25 @@ def reply(number: str):
         else:
             db.session.commit()
             flash(_("Internal note added.") if form.internal.data else _("Reply sent."), "success")
+            session[DRAFT_SENT] = current.number
             return redirect(url_for("agent.case", number=current.number))
     return _workspace(current, status=400, reply_form=form)
+
+
+@bp.post("/cases/<number>/macro")
+def insert_macro(number: str):
+    """Without JavaScript: show the page again with the macro after what the agent typed."""
+    current = _workable_case(number)
+    reply_form = ReplyForm()
+    form = InsertMacroForm()
+    macro = db.session.get(Macro, form.macro.data) if form.validate_on_submit() else None
+    if macro is None or not macro.is_active:
+        flash(_("Choose a macro in use."), "warning")
+        return _workspace(current, status=400, reply_form=reply_form)
+    reply_form.body.data = macros.insert(reply_form.body.data, macros.render(macro, current, me()))
+    if any(upload.filename for upload in request.files.getlist(reply_form.files.name)):
+        flash(_("The macro was added to your text. Choose your files again."), "info")
+    return _workspace(current, reply_form=reply_form)
 
 
 @bp.post("/cases/<number>/fields")
