@@ -53,8 +53,14 @@ def _open_case(user: User, *conditions):
     )
 
 
+@pytest.fixture(scope="session")
+def axe_ready():
+    """Fail or skip before any server starts when axe-core is missing."""
+    return axe.axe_script()
+
+
 @pytest.fixture(scope="module")
-def pages_by_role(live_app) -> dict[str, list[str]]:
+def pages_by_role(axe_ready, live_server, live_app) -> dict[str, list[str]]:
     """The main pages of each role, with real records of the demo data in their addresses
     (a goal, a feedback item of the customer and a survey link are added when missing)."""
     with live_app.app_context():
@@ -159,7 +165,7 @@ def pages_by_role(live_app) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_path, live_server):
+def browser(axe_ready, chromium_path, live_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -175,7 +181,7 @@ def browser(chromium_path, live_server):
     "who", ["visitor", "customer@example.com", "agent@example.com", "supervisor@example.com"]
 )
 def test_main_pages_have_no_serious_accessibility_violations(
-    browser, live_server, pages_by_role, who, language
+    axe_ready, browser, live_server, pages_by_role, who, language
 ):
     context = browser.new_context(
         base_url=live_server, bypass_csp=True, viewport={"width": 1280, "height": 900}
