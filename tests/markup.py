@@ -2,7 +2,8 @@
 
 `page_problems(html)` lists what a reader would notice: template syntax or the tail of a
 broken tag (`">`) in the visible text, entities escaped twice (`&amp;lt;`), attributes that a
-stray quote split or that carry a raw `<` or `>`, and case rows without a link to their case.
+stray quote split or that carry a raw `<` or `>`, case rows without a link to their case, and
+inline styles or scripts, which the CSP refuses.
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ class PageReader(HTMLParser):
 
     def _check_tag(self, tag, attrs):
         raw = self.get_starttag_text() or ""
+        self._check_policy(tag, attrs, raw)
         names = [name for name, _value in attrs]
         for name in names:
             if not ATTRIBUTE_NAME.match(name):
@@ -101,6 +103,17 @@ class PageReader(HTMLParser):
                 self.placeholders.append(value)
             if value and any(entity in value for entity in ("&lt;", "&gt;", "&amp;", "&#34;")):
                 self.problems.append(f"attribute {name} escaped twice: {value[:120]!r}")
+
+    def _check_policy(self, tag, attrs, raw):
+        """What the Content-Security-Policy (no inline style or script) would refuse."""
+        values = dict(attrs)
+        if tag == "style" or "style" in values:
+            self.problems.append(f"inline style (refused by the CSP): {raw[:200]!r}")
+        if tag == "script" and not values.get("src"):
+            self.problems.append("an inline <script> (refused by the CSP)")
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.problems.append(f"inline script in {name} (refused by the CSP): {raw[:200]!r}")
 
 
 def page_problems(html: str, *, allowed: tuple[str, ...] = (), reader_role: str = "") -> list:
