@@ -2,8 +2,9 @@
 
 `page_problems(html)` lists what a reader would notice: template syntax or the tail of a
 broken tag (`">`) in the visible text, entities escaped twice (`&amp;lt;`), attributes that a
-stray quote split or that carry a raw `<` or `>`, case rows without a link to their case, and
-inline styles or scripts, which the CSP refuses.
+stray quote split or that carry a raw `<` or `>`, case rows without a link to their case,
+inline styles or scripts (which the CSP refuses), and table scroll areas that the keyboard
+cannot reach.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ class PageReader(HTMLParser):
     def _check_tag(self, tag, attrs):
         raw = self.get_starttag_text() or ""
         self._check_policy(tag, attrs, raw)
+        self._check_scroll_region(attrs, raw)
         names = [name for name, _value in attrs]
         for name in names:
             if not ATTRIBUTE_NAME.match(name):
@@ -103,6 +105,15 @@ class PageReader(HTMLParser):
                 self.placeholders.append(value)
             if value and any(entity in value for entity in ("&lt;", "&gt;", "&amp;", "&#34;")):
                 self.problems.append(f"attribute {name} escaped twice: {value[:120]!r}")
+
+    def _check_scroll_region(self, attrs, raw):
+        """A scrolling table must be reachable by keyboard: a focusable, named region."""
+        values = dict(attrs)
+        if "table-responsive" not in (values.get("class") or "").split():
+            return
+        named = values.get("aria-label") or values.get("aria-labelledby")
+        if values.get("tabindex") != "0" or values.get("role") != "region" or not named:
+            self.problems.append(f"a scroll area the keyboard cannot reach: {raw[:160]!r}")
 
     def _check_policy(self, tag, attrs, raw):
         """What the Content-Security-Policy (no inline style or script) would refuse."""
