@@ -95,7 +95,7 @@ def world(app, db):
         description="First line " + HOSTILE + "\nSecond line <script>alert(1)</script>",
         by=customer.user,
     )
-    case.queue, case.tier = front, 1
+    case.queue, case.tier = front, 1  # in the front line, where the demo agent works
     cases.add_reply(case, body="Reply " + HOSTILE, uploads=[], by=agent)
     cases.add_reply(case, body="Note " + HOSTILE, uploads=[], internal=True, by=agent)
     climbing = cases.open_case(
