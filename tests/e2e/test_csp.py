@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from portal import demo
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Escalation, Queue, User
 from portal.services import escalations, outbox
@@ -53,6 +54,17 @@ MAIN_PAGES = {
     ),
 }
 LANGUAGE_BUTTONS = {"en": "English", "fa": "فارسی"}
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards(live_app):
+    """Choosing a language here is remembered on the demo user: put English back afterwards,
+    for the tests that expect the demo logins in English."""
+    yield
+    with live_app.app_context():
+        emails = [entry[0] for entry in demo.STAFF + demo.CUSTOMERS]
+        db.session.execute(db.update(User).where(User.email.in_(emails)).values(language="en"))
+        db.session.commit()
 
 
 def sign_in(page, email: str, language: str) -> None:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Escalation, Queue
-from tests.e2e.test_csp import sign_in
+from tests.e2e.test_csp import english_afterwards, sign_in  # noqa: F401 - a fixture
 
 NOTE = "Customer tried a restart.\nThen a second browser."
 

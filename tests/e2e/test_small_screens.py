@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_csp import sign_in
+from tests.e2e.test_csp import english_afterwards, sign_in  # noqa: F401 - a fixture
 
 PHONE = {"width": 390, "height": 844}
 QUEUE_COLUMNS = {"Status": 5, "Priority": 6, "Due": 7}  # after Select, Case, Subject, ...
