@@ -49,7 +49,26 @@ def _queue_choices():
     ]
 
 
-def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=False):
+def _assignee_choices(case) -> list[SelectChoice]:
+    return [SelectChoice(0, _("Unassigned"))] + [
+        SelectChoice(u.id, u.name) for u in assignment.eligible_assignees(case.queue)
+    ]
+
+
+def _workspace(
+    case,
+    *,
+    status=200,
+    reply_form=None,
+    fields_form=None,
+    assign_form=None,
+    interaction_form=None,
+    link_form=None,
+    merge_form=None,
+    conflict=False,
+):
+    """The case page; a form that was just refused comes in by name and is shown as it was
+    sent, with its errors (the others start empty)."""
     user = me()
     reply_form = reply_form or ReplyForm()
     if fields_form is None:
@@ -62,10 +81,10 @@ def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=
             version=case.version,
         )
     fields_form.queue.choices = _queue_choices()
-    assign_form = AssignForm(formdata=None, assignee=case.assignee_id or 0, version=case.version)
-    assign_form.assignee.choices = [SelectChoice(0, _("Unassigned"))] + [
-        SelectChoice(u.id, u.name) for u in assignment.eligible_assignees(case.queue)
-    ]
+    assign_form = assign_form or AssignForm(
+        formdata=None, assignee=case.assignee_id or 0, version=case.version
+    )
+    assign_form.assignee.choices = _assignee_choices(case)
     now = utcnow()
     policy = sla.policy_for(case)
     return (
@@ -78,9 +97,9 @@ def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=
             reply_form=reply_form,
             fields_form=fields_form,
             assign_form=assign_form,
-            interaction_form=InteractionForm(formdata=None),
-            link_form=CaseNumberForm(formdata=None),
-            merge_form=MergeForm(formdata=None, version=case.version),
+            interaction_form=interaction_form or InteractionForm(formdata=None),
+            link_form=link_form or CaseNumberForm(formdata=None),
+            merge_form=merge_form or MergeForm(formdata=None, version=case.version),
             macros=macros.for_case(case, user),
             draft_sent=session.pop(DRAFT_SENT, None) == case.number,
             clocks={
@@ -206,11 +225,9 @@ def assign(number: str):
     """Assign the case to a member of its queue, or unassign it."""
     current = _workable_case(number)
     form = AssignForm()
-    form.assignee.choices = [SelectChoice(0, "")] + [
-        SelectChoice(u.id, u.name) for u in assignment.eligible_assignees(current.queue)
-    ]
+    form.assignee.choices = _assignee_choices(current)
     if not form.validate_on_submit():
-        return _workspace(current, status=400)
+        return _workspace(current, status=400, assign_form=form)
     target = db.session.get(User, form.assignee.data) if form.assignee.data else None
     try:
         assignment.assign(current, target, by=me(), version=form.version.data)
@@ -232,8 +249,7 @@ def log_interaction(number: str):
     current = _workable_case(number)
     form = InteractionForm()
     if not form.validate_on_submit():
-        flash(_("Check the interaction: when it happened and a summary are required."), "danger")
-        return _workspace(current, status=400)
+        return _workspace(current, status=400, interaction_form=form)
     occurred = form.occurred_at.data.replace(tzinfo=get_timezone()).astimezone(UTC)
     cases.log_interaction(
         current,
@@ -254,15 +270,16 @@ def link(number: str):
     """Link a related case the agent may also see."""
     current = _workable_case(number)
     form = CaseNumberForm()
-    if form.validate_on_submit():
-        other = authz.case_or_404(me(), form.other.data)
-        try:
-            cases.link(current, other, by=me())
-            db.session.commit()
-            flash(_("Cases linked."), "success")
-        except InvalidTransition:
-            db.session.rollback()
-            flash(_("A case cannot be linked to itself."), "warning")
+    if not form.validate_on_submit():
+        return _workspace(current, status=400, link_form=form)
+    other = authz.case_or_404(me(), form.other.data)
+    try:
+        cases.link(current, other, by=me())
+        db.session.commit()
+        flash(_("Cases linked."), "success")
+    except InvalidTransition:
+        db.session.rollback()
+        flash(_("A case cannot be linked to itself."), "warning")
     return redirect(url_for("agent.case", number=current.number))
 
 
@@ -272,7 +289,7 @@ def merge(number: str):
     current = _workable_case(number)
     form = MergeForm()
     if not form.validate_on_submit():
-        return _workspace(current, status=400)
+        return _workspace(current, status=400, merge_form=form)
     target = authz.case_or_404(me(), form.into.data)
     authz.require(authz.can_work_case(me(), target))
     try:
