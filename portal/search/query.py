@@ -15,6 +15,7 @@ import heapq
 import logging
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -35,7 +36,7 @@ from whoosh.qparser import (
     PrefixPlugin,
     RangePlugin,
 )
-from whoosh.qparser.syntax import AndGroup
+from whoosh.qparser.syntax import AndGroup, OrGroup
 
 from portal.extensions import db
 from portal.models import Account, Case, CaseStatus, Channel, Priority, Queue
@@ -90,6 +91,7 @@ _LEX = re.compile(
 )
 # Characters that mean something to Whoosh's parser but not in our language.
 _SYNTAX = re.compile(r"""[:*?؟^~{}\[\]<>=\\'+"]""")
+_PROSE_SYNTAX = re.compile(r"""[:*?؟^~{}\[\]<>=\\'+"()-]""")  # and in prose, also ( ) -
 _BOOST_OR_FUZZ = re.compile(r"(\^[0-9.]*|~[0-9.]*)$")
 _CASE_NUMBER = re.compile(r"^cs-?([0-9]{1,9})$", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^[0-9]{1,9}$")
@@ -341,12 +343,12 @@ def rewrite(text: str, reader: Reader) -> str:
 # Building the query ------------------------------------------------------------------------
 
 
-def _parser(schema, reader: Reader) -> MultifieldParser:
+def _parser(schema, reader: Reader, group=AndGroup) -> MultifieldParser:
     return MultifieldParser(
         list(reader.text_fields),
         schema,
         fieldboosts=FIELD_BOOSTS,
-        group=AndGroup,
+        group=group,
         plugins=[
             FieldsPlugin(),
             PrefixPlugin(),
@@ -875,6 +877,26 @@ def _suggest(text: str, reader: Reader, searcher) -> str | None:
     return suggestion if found else None
 
 
+def _hits(searcher, q: query.Query, reader: Reader, docnums: list[int]) -> list[Hit]:
+    """The hits of these documents, with snippets highlighting what `q` matched."""
+    words = _highlight_words(q, searcher.reader())
+    hits = []
+    for docnum in docnums:
+        stored = searcher.stored_fields(docnum)
+        snippet, internal = _snippet(stored, words, reader)
+        hits.append(
+            Hit(
+                case_id=int(stored["id"]),
+                number=stored["number"],
+                subject=stored["subject"],
+                status=stored["status"],
+                snippet=snippet,
+                snippet_is_internal=internal,
+            )
+        )
+    return hits
+
+
 def search_cases(
     user, text: str, *, page: int = 1, per_page: int = 20, sort: str = "relevance"
 ) -> Result:
@@ -904,20 +926,57 @@ def search_cases(
         if result.total:
             offset = (result.page - 1) * per_page
             docnums = _page(searcher, q, reader, matched, sort, offset + per_page)[offset:]
-            words = _highlight_words(q, searcher.reader())
-            for docnum in docnums:
-                stored = searcher.stored_fields(docnum)
-                snippet, internal = _snippet(stored, words, reader)
-                result.hits.append(
-                    Hit(
-                        case_id=int(stored["id"]),
-                        number=stored["number"],
-                        subject=stored["subject"],
-                        status=stored["status"],
-                        snippet=snippet,
-                        snippet_is_internal=internal,
-                    )
-                )
+            result.hits = _hits(searcher, q, reader, docnums)
         if result.total == 0 and text.strip():
             result.suggestion = _suggest(text, reader, searcher)
     return result
+
+
+def _any_word_query(text: str, reader: Reader, searcher) -> query.Query:
+    """`text` as prose: any of its words, in any spelling the index holds (NullQuery if none).
+
+    Nothing in it is syntax (a customer's `status:` or `OR` are words); the words go through
+    the same preparation as a search (detached pieces joined, compound spellings added), so a
+    Persian or Arabic text finds what the same words find in the search box.
+    """
+    words = [
+        word.lower() if word.upper() in _OPERATORS else word
+        for word in _PROSE_SYNTAX.sub(" ", text[:MAX_QUERY_CHARS]).split()
+    ]
+    if not words:
+        return query.NullQuery
+    prepared = prepare_query(
+        " ".join(words[:MAX_TOKENS]), index_term_exists(searcher.reader(), PUBLIC_TEXT_FIELDS)
+    )
+    try:
+        parsed = _parser(searcher.schema, reader, group=OrGroup).parse(prepared)
+    except Exception:
+        log.exception("similar-cases text %r could not be parsed", text)
+        parsed = query.NullQuery
+    if parsed is query.NullQuery or not _is_safe(parsed, reader):
+        terms = list(dict.fromkeys(analyze(" ".join(words))))[:MAX_TOKENS]
+        parsed = query.Or([query.Term(name, term) for term in terms for name in reader.text_fields])
+    return parsed
+
+
+def similar_cases(user, text: str, *, statuses: Collection[str], limit: int) -> list[Hit]:
+    """Up to `limit` cases `user` may see, in one of `statuses`, sharing words with `text`,
+    the most similar first (BM25F over the shared words).
+
+    For suggestions while a customer types (deflection). The statuses are part of the match,
+    like the reader's rights: however many other cases share the words, the page is filled
+    with cases in those statuses.
+    """
+    reader = reader_for(user)
+    if reader is None or not statuses or limit < 1:
+        return []
+    with store.open_index().searcher() as searcher:
+        words = _any_word_query(text or "", reader, searcher)
+        if words is query.NullQuery or isinstance(words, query.NullQuery.__class__):
+            return []
+        in_status = query.Or([query.Term("status", status) for status in statuses])
+        q = query.And([words, in_status])
+        matched = _match(searcher, q, reader)
+        if not _total(matched):
+            return []
+        return _hits(searcher, q, reader, _page(searcher, q, reader, matched, "relevance", limit))
