@@ -67,3 +67,21 @@ def test_recall_and_precision_on_the_labelled_set(filed):
     for line in missed + extra:
         print("  " + line)
     assert recall >= MIN_RECALL and precision >= MIN_PRECISION, "\n".join(missed + extra)
+
+
+HIGHLIGHTS = [
+    ("گفت و گو", "fa-chat2", "<mark>گفتگوهای</mark>"),
+    ("گفتگو", "fa-chat3", "<mark>گفت و گو</mark>"),
+    ("نمایندگان", "fa-rep1", "<mark>نماینده</mark>"),
+    ("عملاء", "ar-cl2", "<mark>عميل</mark>"),
+    ("حمل‌ونقل", "fa-ship1", "<mark>حمل</mark> و <mark>نقل</mark>"),
+    ("APIs", "en-api1", "<mark>API</mark>"),
+    ("API", "fa-api", "<mark>API\u200cهای</mark>"),
+]
+
+
+def test_other_spellings_are_highlighted_where_they_are(filed):
+    supervisor = factories.make_user(Role.SUPERVISOR)
+    for text, key, marked in HIGHLIGHTS:
+        snippets = {filed[hit.number]: hit.snippet for hit in search_cases(supervisor, text).hits}
+        assert marked in snippets[key], (text, snippets[key])
