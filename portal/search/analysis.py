@@ -334,9 +334,10 @@ def split_words(text: str) -> list[tuple[int, int, str]]:
         for match in WORD_PATTERN.finditer(text)
     ]
     present = {piece[2] for piece in pieces}
-    if _JOINABLE.isdisjoint(present) and (
-        _COMPOUND_FIRSTS.isdisjoint(present) or _COMPOUND_SECONDS.isdisjoint(present)
-    ):
+    compounds = not _COMPOUND_FIRSTS.isdisjoint(present) and not _COMPOUND_SECONDS.isdisjoint(
+        present
+    )
+    if not compounds and _JOINABLE.isdisjoint(present):
         return [piece for piece in pieces if piece[2]]  # the common case: nothing to join
     pieces = [piece for piece in pieces if piece[2]]
     normalized = [piece[2] for piece in pieces]
@@ -344,15 +345,16 @@ def split_words(text: str) -> list[tuple[int, int, str]]:
     index, count = 0, len(pieces)
     while index < count:
         start, end, word = pieces[index]
-        length = compound_length(normalized, index)
-        if length and all(
-            text[pieces[at][1] : pieces[at + 1][0]].isspace()
-            for at in range(index, index + length - 1)
-        ):
-            word, end = "".join(normalized[index : index + length]), pieces[index + length - 1][1]
-            index += length
-        else:
-            index += 1
+        index += 1
+        if compounds and word in _COMPOUND_FIRSTS:
+            length = compound_length(normalized, index - 1)
+            if length and all(
+                text[pieces[at][1] : pieces[at + 1][0]].isspace()
+                for at in range(index - 1, index + length - 2)
+            ):
+                word = "".join(normalized[index - 1 : index + length - 1])
+                end = pieces[index + length - 2][1]
+                index += length - 1
         if word in JOIN_PREFIXES and index < count:
             next_start, next_end, next_word = pieces[index]
             if is_arabic_script(next_word) and text[end:next_start].isspace():
@@ -360,7 +362,11 @@ def split_words(text: str) -> list[tuple[int, int, str]]:
                 index += 1
         while index < count:
             next_start, next_end, next_word = pieces[index]
-            if not takes_suffix(word, next_word) or not text[end:next_start].isspace():
+            if (
+                next_word not in JOIN_SUFFIXES
+                or not takes_suffix(word, next_word)
+                or not text[end:next_start].isspace()
+            ):
                 break
             word, end = word + next_word, next_end
             index += 1
