@@ -47,6 +47,7 @@ from portal.search.analysis import (
     analyze,
     index_term,
     index_term_exists,
+    is_arabic_script,
     normalize,
     prepare_query,
     split_words,
@@ -395,11 +396,15 @@ def _prefix_stem(text: str) -> str:
 def prefix_stems(text: str) -> list[str]:
     """The prefixes to expand for `text*`: its stem part, and the same without an Arabic
     article, which the index strips from words (`الطاب*` must find `طابع`, indexed for
-    `الطابعة`); the typed form stays for words that keep it."""
-    stems = [_prefix_stem(text)]
-    bare = strip_article(text, MIN_PREFIX_CHARS)
-    if bare != text:
-        stems.append(_prefix_stem(bare))
+    `الطابعة`); the typed form stays for words that keep it. A word the stemmer maps to
+    another (a broken plural: `فواتیر*`) also expands its singular's stem (`فاتور`)."""
+    stems = []
+    for word in dict.fromkeys([text, strip_article(text, MIN_PREFIX_CHARS)]):
+        stemmed = stem(word)
+        if is_arabic_script(word) and not word.startswith(stemmed):
+            stems += [word, stemmed]  # not a suffix stripped: a word of lexicon's tables
+        else:
+            stems.append(_prefix_stem(word))
     return list(dict.fromkeys(stems))
 
 
