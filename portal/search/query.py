@@ -958,10 +958,18 @@ def _any_word_query(text: str, reader: Reader, searcher) -> query.Query:
     except Exception:
         log.exception("similar-cases text %r could not be parsed", text)
         parsed = query.NullQuery
-    if parsed is query.NullQuery or not _is_safe(parsed, reader):
-        terms = list(dict.fromkeys(analyze(" ".join(words))))[:MAX_TOKENS]
-        parsed = query.Or([query.Term(name, term) for term in terms for name in reader.text_fields])
-    return parsed
+    if parsed is query.NullQuery or _is_safe(parsed, reader):
+        return parsed
+    terms = list(dict.fromkeys(analyze(" ".join(words))))[:MAX_TOKENS]
+    if not terms:
+        return query.NullQuery
+    return query.Or(
+        [
+            query.Term(name, term, boost=FIELD_BOOSTS.get(name, 1.0))
+            for term in terms
+            for name in reader.text_fields
+        ]
+    )
 
 
 def similar_cases(user, text: str, *, statuses: Collection[str], limit: int) -> list[Hit]:
@@ -977,7 +985,7 @@ def similar_cases(user, text: str, *, statuses: Collection[str], limit: int) -> 
         return []
     with store.open_index().searcher() as searcher:
         words = _any_word_query(text or "", reader, searcher)
-        if words is query.NullQuery or isinstance(words, query.NullQuery.__class__):
+        if words is query.NullQuery:
             return []
         in_status = query.Or([query.Term("status", status) for status in statuses])
         q = query.And([words, in_status])
