@@ -33,9 +33,11 @@ def create_app(config: dict | None = None) -> Flask:
         errors,
         extensions,
         feedback,
+        form_errors,
         home,
         i18n,
         labels,
+        links,
         security,
         supervisor,
     )
@@ -49,6 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.limiter.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    form_errors.init_app(app)
+    links.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

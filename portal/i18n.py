@@ -7,9 +7,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup, escape
 
 from portal.extensions import babel
 from portal.text import render_markdown
@@ -73,7 +76,10 @@ def text_direction(language: str | None = None) -> str:
 
 
 def native_digits(value, language: str | None = None) -> str:
-    """Persian digits in `fa`; Arabic-Indic digits in `ar` when ARABIC_INDIC_DIGITS is on."""
+    """Persian digits in `fa`; Arabic-Indic digits in `ar` when ARABIC_INDIC_DIGITS is on.
+    Escaped text (a translation) is changed as text, so `&#34;` never becomes `&#۳۴;`."""
+    if isinstance(value, Markup):
+        return escape(native_digits(value.unescape(), language))
     text = str(value)
     language = language or current_language()
     if language == "fa":
@@ -123,12 +129,54 @@ def business_minutes(value: float | None) -> str:
     return native_digits(text)
 
 
+def _lazy_text_as_html(lazy: LazyString) -> Markup:
+    return escape(str(lazy))
+
+
+def _text_translations(app: Flask) -> None:
+    """Translations are text, never markup.
+
+    Jinja's i18n extension marks whatever `_()` returns as safe HTML, and Flask-Babel's lazy
+    strings (`_l`) declare themselves safe (`__html__` returns the raw text). So a
+    translation holding a quote or `>` ended an attribute early: the agent search box showed
+    "Words," and printed `2026-01-01">` beside itself. Here the translated text is escaped
+    before it is formatted: `%(name)s` values are still escaped by Markup's formatting, a
+    Markup value (a macro's output) goes in as it is, and plain-text templates (the .txt
+    emails) get the text unescaped.
+    """
+    LazyString.__html__ = _lazy_text_as_html
+
+    def as_text(eval_ctx, text: str) -> str:
+        return escape(text) if eval_ctx.autoescape else text
+
+    app.jinja_env.install_gettext_callables(
+        gettext=pass_eval_context(
+            lambda ctx, string: as_text(ctx, get_translations().ugettext(string))
+        ),
+        ngettext=pass_eval_context(
+            lambda ctx, singular, plural, n: as_text(
+                ctx, get_translations().ungettext(singular, plural, n)
+            )
+        ),
+        pgettext=pass_eval_context(
+            lambda ctx, context, string: as_text(ctx, get_translations().upgettext(context, string))
+        ),
+        npgettext=pass_eval_context(
+            lambda ctx, context, singular, plural, n: as_text(
+                ctx, get_translations().unpgettext(context, singular, plural, n)
+            )
+        ),
+        newstyle=True,
+    )
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("ARABIC_INDIC_DIGITS", False)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(
         __import__("pathlib").Path(__file__).resolve().parent / "translations"
     )
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    _text_translations(app)
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["digits"] = native_digits
     app.jinja_env.filters["local_day"] = local_day

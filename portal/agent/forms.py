@@ -40,6 +40,15 @@ class ReplyForm(FlaskForm):
     files = MultipleFileField(_l("Attachments"), validators=[files_rule])
 
 
+class InsertMacroForm(FlaskForm):
+    """The no-JavaScript macro button: the reply form's fields come along, so nothing typed
+    is lost."""
+
+    macro = IntegerField(
+        _l("Macro"), validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)]
+    )
+
+
 class FieldsForm(VersionedForm):
     status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS))
     priority = SelectField(_l("Priority"), choices=_choices(PRIORITY_LABELS))

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 class EscalateForm(FlaskForm):
     to_queue = SelectField(_l("Escalate to"), coerce=int, id="escalate-to-queue")
-    to_agent = SelectField(_l("Give it to"), coerce=int, id="escalate-to-agent")
+    to_agent = SelectField(_l("Assign the case to"), coerce=int, id="escalate-to-agent")
     reason = StringField(
         _l("Reason"), validators=[DataRequired(), Length(max=200)], id="escalate-reason"
     )

@@ -219,7 +219,6 @@ def search_page():
         "search/customer.html",
         result=result,
         facet_names=FACET_LABELS,
-        case_url=lambda number: url_for("customer.case_page", number=number),
     )
 
 

@@ -2,6 +2,7 @@
 
 The only package that imports whoosh. Public functions:
 - `search_cases(user, text, page=, per_page=, sort=)` -> Result (hits, total, facets, suggestion)
+- `similar_cases(user, text, statuses=, limit=)` -> hits sharing any word, for deflection
 - `rebuild(progress)`, `verify()` -> Drift, `sync(progress)` -> SyncReport
 - `index_cases(case_ids)`: bring cases up to date now (the outbox normally does this)
 - `prepare_query(text)`, `analyze(text)`: the analysis, for tests and tools
@@ -24,7 +25,7 @@ from portal.search.indexing import (
     sync,
     verify,
 )
-from portal.search.query import FacetValue, Hit, Result, search_cases
+from portal.search.query import FacetValue, Hit, Result, search_cases, similar_cases
 from portal.search.schema import SCHEMA_VERSION
 from portal.services import outbox
 
@@ -51,6 +52,7 @@ __all__ = [
     "reader_for",
     "rebuild",
     "search_cases",
+    "similar_cases",
     "sync",
     "verify",
 ]

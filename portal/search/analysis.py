@@ -6,10 +6,16 @@ What it does, in order (see ../shared/SEARCH-NOTES.md for the measurements behin
 2. normalize each word on its own (NFKC, drop ZWNJ/ZWJ, direction marks, tatweel and
    harakat, fold Arabic letter variants to Persian ones, map Persian and Arabic-Indic digits
    to ASCII, lowercase), so start/end offsets keep pointing into the original text;
-3. join a detached `می`/`نمی` onto the next word and `ها/های/تر/ترین/ای` onto the previous one;
+3. join a detached `می`/`نمی` onto the next word and `ها/های/تر/ترین/ای` onto the previous one
+   (`ها/های` also onto a Latin word: `API ها`), and the spaced parts of the compounds listed in
+   `lexicon.COMPOUNDS` (`گفت و گو`, `به روز رسانی`) into one word;
 4. drop a small English/Persian/Arabic stoplist;
-5. stem lightly: Porter2 (Snowball English) for Latin words, a conservative suffix and `ال`
-   stripper for Arabic script.
+5. stem lightly: Porter2 (Snowball English) for Latin words, after dropping the `s` of an
+   acronym's plural (`APIs`, `vpns`); for Arabic script, a conservative suffix and `ال`
+   stripper, with the tables of `lexicon` for what suffixes cannot reach (Arabic broken
+   plurals, other spellings of a compound, `خدمت`/`خدمة`, `مسئله`/`مسأله`), the `ه` that
+   becomes `گ` before `-ان`/`-ی` (`نمایندگان`, `نمایندگی` -> `نماینده`) and the few words
+   that keep their `ه`.
 
 Whoosh pickles the analyzer into the index, so `CaseworkAnalyzer` must stay importable at this
 dotted path; any change to what it produces needs a new `SCHEMA_VERSION` (a full rebuild).
@@ -24,6 +30,8 @@ from functools import wraps
 
 from whoosh.analysis import Analyzer, Token
 from whoosh.lang.porter2 import stem as porter_stem  # Porter2: Snowball English
+
+from portal.search import lexicon
 
 ZWNJ = "\u200c"
 
@@ -71,6 +79,7 @@ _FOLD = str.maketrans(
 # Detached pieces that belong to a neighbouring Persian word (normalized spellings).
 JOIN_PREFIXES = frozenset({"می", "نمی"})
 JOIN_SUFFIXES = frozenset({"ها", "های", "هایی", "تر", "ترین", "ای"})
+LATIN_JOIN_SUFFIXES = frozenset({"ها", "های", "هایی"})  # `API ها`, `VPN‌های`
 _JOINABLE = JOIN_PREFIXES | JOIN_SUFFIXES
 
 _ENGLISH_STOPS = (
@@ -107,15 +116,27 @@ _SUFFIXES = (
     "ی",
 )
 _MIN_STEM = 3
+# Letters before a `گ` that stands for a word's final `ه` (نماینده -> نمایندگان, خسته ->
+# خستگی, همسایه -> همسایگان). Not ن, ر, ا, و: رنگی, بزرگی, بلاگ‌ها, کاتالوگ‌ها are their own.
+_GAF_FROM_HEH_AFTER = frozenset("دتزیچشمل")
+_ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]+s")  # APIs, VPNs, SLAs, PCs, IDs
+_VOWELS = frozenset("aeiouy")
+_LATIN_WITH_SUFFIX = re.compile(r"([a-z0-9]*[a-z][a-z0-9]*)(ها|های|هایی)")
 
 
 def is_arabic_script(word: str) -> bool:
     return bool(word) and "\u0600" <= word[0] <= "\u06ff"
 
 
+def _is_latin_word(word: str) -> bool:
+    return bool(word) and word.isascii() and word[-1].isalpha()
+
+
 def normalize(text: str) -> str:
     """Fold one word (or any text) to its searchable spelling; see the module docstring."""
     if text.isascii():
+        if _ACRONYM_PLURAL.fullmatch(text):
+            return text[:-1].lower()  # an acronym's plural: Porter keeps `vpns`, `slas`
         return text.lower()
     text = unicodedata.normalize("NFKC", text)
     return text.translate(_FOLD).lower()
@@ -164,18 +185,93 @@ def strip_article(word: str, min_rest: int) -> str:
     return word
 
 
+def _folded_table(table: dict[str, str]) -> dict[str, str]:
+    return {normalize(key): normalize(value) for key, value in table.items()}
+
+
+def _compound_spellings() -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
+    """From lexicon.COMPOUNDS: each joined spelling -> the compound's one spelling, and each
+    spaced spelling (its pieces) -> the same."""
+    joined: dict[str, str] = {}
+    spaced: dict[tuple[str, ...], str] = {}
+    for compound, others in lexicon.COMPOUNDS.items():
+        one = normalize(compound)
+        for spelling in (compound, *others):
+            parts = [normalize(part) for part in spelling.split(ZWNJ)]
+            joined["".join(parts)] = one
+            for gaps in range(1, 2 ** (len(parts) - 1)):  # a space or nothing between parts
+                pieces = [parts[0]]
+                for index, part in enumerate(parts[1:]):
+                    if gaps >> index & 1:
+                        pieces.append(part)
+                    else:
+                        pieces[-1] += part
+                spaced[tuple(pieces)] = one
+    return joined, spaced
+
+
+_BROKEN_PLURALS = _folded_table(lexicon.BROKEN_PLURALS)
+_SPELLINGS = _folded_table({**lexicon.PERSIAN_TEH, **lexicon.HAMZA_SPELLINGS})
+_COMPOUND_OF, _SPACED_COMPOUNDS = _compound_spellings()
+_COMPOUND_FIRSTS = frozenset(pieces[0] for pieces in _SPACED_COMPOUNDS)
+_COMPOUND_SECONDS = frozenset(pieces[1] for pieces in _SPACED_COMPOUNDS)
+_COMPOUND_PIECES = max(len(pieces) for pieces in _SPACED_COMPOUNDS)
+_KEEP_FINAL_HEH = frozenset(normalize(word) for word in lexicon.KEEP_FINAL_HEH)
+_KEEP_GAF = frozenset(normalize(word) for word in lexicon.KEEP_GAF)
+# Endings a compound's last spaced piece may carry (`گفت و گوی`, `به روز رسانی‌ها`).
+_PIECE_ENDINGS = ("هایی", "های", "ها", "ی")
+
+
+# Arabic pronouns after a ة, which turns into ت before them (خدمتكم, شبكتنا: your service,
+# our network). Not ـتي/ـته/ـتها, which end Persian words too (دستی, رفته, شرکتها).
+_TEH_PRONOUNS = ("تکما", "تهما", "تنا", "تکم", "تهم")
+# Letters an Arabic word may carry in front (and, with, for, so, like): وفواتیر, لعملاء.
+_PREFIX_LETTERS = frozenset("وبلفک")
+
+
+def _singular(word: str) -> str:
+    """The word the tables of `lexicon` give for `word` (itself if none)."""
+    found = _BROKEN_PLURALS.get(word) or _COMPOUND_OF.get(word) or _SPELLINGS.get(word)
+    if found:
+        return found
+    if word[:1] in _PREFIX_LETTERS and len(word) > 3:
+        return _BROKEN_PLURALS.get(word[1:], word)
+    return word
+
+
+def _without_pronoun(word: str) -> str:
+    """`word` with an Arabic pronoun after a ة taken off, the ة put back (خدمتکم -> خدمه)."""
+    for pronoun in _TEH_PRONOUNS:
+        if word.endswith(pronoun) and len(word) - len(pronoun) >= _MIN_STEM:
+            return word[: -len(pronoun)] + "ه"
+    return word
+
+
 def stem_arabic_script(word: str) -> str:
     """Strip an article and then suffixes until none applies, keeping at least 3 letters.
 
     Stripping to a fixed point makes `stem(word + suffix) == stem(word)` for stacked forms
-    (`برنامه‌ها` -> `برنامه` -> `برنام`, like `برنامه` itself).
+    (`برنامه‌ها` -> `برنامه` -> `برنام`, like `برنامه` itself). Before and after each
+    suffix, the tables of `lexicon` may give the word's singular (`فواتیرها` -> `فواتیر` ->
+    `فاتوره` -> `فاتور`), and a `گ` left by `-ان`/`-ی` goes back to the `ه` the singular had
+    (`نمایندگان` -> `نمایندگ` -> `نمایند`, the stem of `نماینده`).
     """
-    word = strip_article(word, _MIN_STEM)
+    word = _singular(_without_pronoun(strip_article(word, _MIN_STEM)))
     for _round in range(4):
         for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-                word = word[: -len(suffix)]
-                break
+            if not word.endswith(suffix) or len(word) - len(suffix) < _MIN_STEM:
+                continue
+            if suffix == "ه" and word in _KEEP_FINAL_HEH:
+                continue
+            word = _singular(word[: -len(suffix)])
+            if (
+                word[-1] == "گ"
+                and word[-2] in _GAF_FROM_HEH_AFTER
+                and len(word) > _MIN_STEM
+                and word not in _KEEP_GAF
+            ):
+                word = word[:-1]
+            break
         else:
             break
     return word
@@ -185,9 +281,14 @@ def stem(word: str) -> str:
     """Light stemming of one normalized word: Porter2 for Latin, suffix stripping for Arabic."""
     if is_arabic_script(word):
         return stem_arabic_script(word)
-    if word.isascii() and word.isalpha():
+    if word.isascii():
+        if not word.isalpha():
+            return word
+        if len(word) > 3 and word[-1] == "s" and _VOWELS.isdisjoint(word[:-1]):
+            return word[:-1]  # a lower-case acronym's plural: `vpns`, `csvs`, `pdfs`
         return porter_stem(word)
-    return word
+    latin = _LATIN_WITH_SUFFIX.fullmatch(word)  # `api‌ها`: a Persian plural of a Latin word
+    return stem(latin.group(1)) if latin else word
 
 
 @_memoized
@@ -196,6 +297,29 @@ def index_term(word: str) -> str | None:
     if word in STOP_WORDS:
         return None
     return stem(word)
+
+
+def takes_suffix(word: str, suffix: str) -> bool:
+    """May the detached `suffix` (normalized) join the normalized `word` before it?"""
+    if is_arabic_script(word):
+        return suffix in JOIN_SUFFIXES
+    return suffix in LATIN_JOIN_SUFFIXES and _is_latin_word(word)
+
+
+def compound_length(words: list[str], index: int) -> int:
+    """How many of the normalized `words` from `index` on are the spaced parts of one
+    compound of lexicon.COMPOUNDS (`گفت و گو`: 3); 0 if they are not."""
+    if words[index] not in _COMPOUND_FIRSTS:
+        return 0
+    for length in range(min(_COMPOUND_PIECES, len(words) - index), 1, -1):
+        pieces = words[index : index + length]
+        last = pieces[-1]
+        for ending in ("", *_PIECE_ENDINGS):
+            if last.endswith(ending) and (
+                (*pieces[:-1], last[: len(last) - len(ending)]) in _SPACED_COMPOUNDS
+            ):
+                return length
+    return 0
 
 
 def split_words(text: str) -> list[tuple[int, int, str]]:
@@ -209,22 +333,40 @@ def split_words(text: str) -> list[tuple[int, int, str]]:
         (match.start(), match.end(), normalize_word(match.group()))
         for match in WORD_PATTERN.finditer(text)
     ]
-    if _JOINABLE.isdisjoint([piece[2] for piece in pieces]):
+    present = {piece[2] for piece in pieces}
+    compounds = not _COMPOUND_FIRSTS.isdisjoint(present) and not _COMPOUND_SECONDS.isdisjoint(
+        present
+    )
+    if not compounds and _JOINABLE.isdisjoint(present):
         return [piece for piece in pieces if piece[2]]  # the common case: nothing to join
     pieces = [piece for piece in pieces if piece[2]]
+    normalized = [piece[2] for piece in pieces]
     words = []
     index, count = 0, len(pieces)
     while index < count:
         start, end, word = pieces[index]
         index += 1
+        if compounds and word in _COMPOUND_FIRSTS:
+            length = compound_length(normalized, index - 1)
+            if length and all(
+                text[pieces[at][1] : pieces[at + 1][0]].isspace()
+                for at in range(index - 1, index + length - 2)
+            ):
+                word = "".join(normalized[index - 1 : index + length - 1])
+                end = pieces[index + length - 2][1]
+                index += length - 1
         if word in JOIN_PREFIXES and index < count:
             next_start, next_end, next_word = pieces[index]
             if is_arabic_script(next_word) and text[end:next_start].isspace():
                 word, end = word + next_word, next_end
                 index += 1
-        while index < count and is_arabic_script(word):
+        while index < count:
             next_start, next_end, next_word = pieces[index]
-            if next_word not in JOIN_SUFFIXES or not text[end:next_start].isspace():
+            if (
+                next_word not in JOIN_SUFFIXES
+                or not takes_suffix(word, next_word)
+                or not text[end:next_start].isspace()
+            ):
                 break
             word, end = word + next_word, next_end
             index += 1
@@ -320,6 +462,7 @@ def analyze(text: str) -> list[str]:
 _QUERY_TOKEN = re.compile(r'[^\s()"]*"[^"]*"|[()]|[^\s()"]+')  # field:"a phrase" is one
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 _MAX_SPLITS = 2
+_AND = "و"
 
 TermExists = Callable[[str], bool]
 
@@ -335,24 +478,23 @@ def _is_plain_word(token: str) -> bool:
 
 
 def _join_detached(words: list[str]) -> list[str]:
-    """Join `می`/`نمی` to the next word and plural/comparative suffixes to the previous one."""
+    """Join `می`/`نمی` to the next word, plural/comparative suffixes to the previous one and
+    the spaced parts of a listed compound (`گفت و گو`) to one another, as `split_words` does."""
+    normalized = [_normalize_word(word) for word in words]
     joined: list[str] = []
     index = 0
     while index < len(words):
-        word = words[index]
-        index += 1
+        length = compound_length(normalized, index) or 1
+        word = ZWNJ.join(words[index : index + length])
+        index += length
         if (
             _normalize_word(word) in JOIN_PREFIXES
             and index < len(words)
-            and is_arabic_script(_normalize_word(words[index]))
+            and is_arabic_script(normalized[index])
         ):
             word = word + ZWNJ + words[index]
             index += 1
-        while (
-            index < len(words)
-            and is_arabic_script(_normalize_word(word))
-            and _normalize_word(words[index]) in JOIN_SUFFIXES
-        ):
+        while index < len(words) and takes_suffix(_normalize_word(word), normalized[index]):
             word = word + ZWNJ + words[index]
             index += 1
         joined.append(word)
@@ -365,7 +507,12 @@ def _single_term(text: str) -> str | None:
 
 
 def _splits(word: str, term_exists: TermExists) -> list[str]:
-    """Spaced spellings of a compound (`نرمافزار` -> `نرم افزار`) whose parts are indexed."""
+    """Spaced spellings of a compound (`نرمافزار` -> `نرم افزار`, `حملونقل` -> `حمل و نقل`)
+    whose parts are indexed.
+
+    A `و` between two parts is left out of the phrase: as a stop word it takes no position,
+    so `"حمل نقل"` matches `حمل و نقل`.
+    """
     folded = normalize(word)
     if not is_arabic_script(folded) or len(folded) < 4 or _single_term(word) is None:
         return []
@@ -377,16 +524,38 @@ def _splits(word: str, term_exists: TermExists) -> list[str]:
     points.extend(i for i in range(2, len(folded) - 1) if i not in points)
     found = []
     for point in points:
-        left, right = folded[:point], folded[point:]
-        if left in JOIN_PREFIXES or right in JOIN_SUFFIXES:
-            continue
-        if left in STOP_WORDS or right in STOP_WORDS:
-            continue
-        if term_exists(left) and term_exists(right):
-            found.append(f'"{left} {right}"')
-            if len(found) == _MAX_SPLITS:
-                break
+        pairs = [(folded[:point], folded[point:])]
+        if folded[point] == _AND and len(folded) - point > 2:
+            pairs.append((folded[:point], folded[point + 1 :]))
+        for left, right in pairs:
+            if left in JOIN_PREFIXES or right in JOIN_SUFFIXES:
+                continue
+            if left in STOP_WORDS or right in STOP_WORDS:
+                continue
+            if term_exists(left) and term_exists(right):
+                found.append(f'"{left} {right}"')
+                if len(found) == _MAX_SPLITS:
+                    return found
     return found
+
+
+def _joined_spelling(words: list[str], index: int, term_exists: TermExists) -> int:
+    """How many words from `index` on make a compound the index holds joined: 2 for
+    `نرم افزار` (as `نرمافزار`), 3 for `حمل و نقل` (as `حملونقل`); 0 for none."""
+    word = words[index]
+    if index + 1 >= len(words) or _single_term(word) is None:
+        return 0
+    following = words[index + 1]
+    if _single_term(following) is not None and term_exists(word + following):
+        return 2
+    if (
+        normalize(following) == _AND
+        and index + 2 < len(words)
+        and _single_term(words[index + 2]) is not None
+        and term_exists(word + following + words[index + 2])
+    ):
+        return 3
+    return 0
 
 
 def _prepare_run(words: list[str], term_exists: TermExists | None) -> list[str]:
@@ -397,16 +566,12 @@ def _prepare_run(words: list[str], term_exists: TermExists | None) -> list[str]:
     index = 0
     while index < len(words):
         word = words[index]
-        following = words[index + 1] if index + 1 < len(words) else None
-        if (
-            following is not None
-            and _single_term(word) is not None
-            and _single_term(following) is not None
-            and term_exists(word + following)
-        ):
+        length = _joined_spelling(words, index, term_exists)
+        if length:
             # `نرم افزار` typed with a space, but the index also holds `نرم‌افزار`.
-            prepared.append(f"(({word} {following}) OR {word}{following})")
-            index += 2
+            parts = [part for part in words[index : index + length] if normalize(part) != _AND]
+            prepared.append(f"(({' '.join(parts)}) OR {''.join(words[index : index + length])})")
+            index += length
             continue
         alternatives = _splits(word, term_exists)
         prepared.append(f"({word} OR {' OR '.join(alternatives)})" if alternatives else word)

@@ -15,6 +15,7 @@ import heapq
 import logging
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -35,7 +36,7 @@ from whoosh.qparser import (
     PrefixPlugin,
     RangePlugin,
 )
-from whoosh.qparser.syntax import AndGroup
+from whoosh.qparser.syntax import AndGroup, OrGroup
 
 from portal.extensions import db
 from portal.models import Account, Case, CaseStatus, Channel, Priority, Queue
@@ -46,6 +47,7 @@ from portal.search.analysis import (
     analyze,
     index_term,
     index_term_exists,
+    is_arabic_script,
     normalize,
     prepare_query,
     split_words,
@@ -90,6 +92,7 @@ _LEX = re.compile(
 )
 # Characters that mean something to Whoosh's parser but not in our language.
 _SYNTAX = re.compile(r"""[:*?؟^~{}\[\]<>=\\'+"]""")
+_PROSE_SYNTAX = re.compile(r"""[:*?؟^~{}\[\]<>=\\'+"()-]""")  # and in prose, also ( ) -
 _BOOST_OR_FUZZ = re.compile(r"(\^[0-9.]*|~[0-9.]*)$")
 _CASE_NUMBER = re.compile(r"^cs-?([0-9]{1,9})$", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^[0-9]{1,9}$")
@@ -341,12 +344,12 @@ def rewrite(text: str, reader: Reader) -> str:
 # Building the query ------------------------------------------------------------------------
 
 
-def _parser(schema, reader: Reader) -> MultifieldParser:
+def _parser(schema, reader: Reader, group=AndGroup) -> MultifieldParser:
     return MultifieldParser(
         list(reader.text_fields),
         schema,
         fieldboosts=FIELD_BOOSTS,
-        group=AndGroup,
+        group=group,
         plugins=[
             FieldsPlugin(),
             PrefixPlugin(),
@@ -393,11 +396,15 @@ def _prefix_stem(text: str) -> str:
 def prefix_stems(text: str) -> list[str]:
     """The prefixes to expand for `text*`: its stem part, and the same without an Arabic
     article, which the index strips from words (`الطاب*` must find `طابع`, indexed for
-    `الطابعة`); the typed form stays for words that keep it."""
-    stems = [_prefix_stem(text)]
-    bare = strip_article(text, MIN_PREFIX_CHARS)
-    if bare != text:
-        stems.append(_prefix_stem(bare))
+    `الطابعة`); the typed form stays for words that keep it. A word the stemmer maps to
+    another (a broken plural: `فواتیر*`) also expands its singular's stem (`فاتور`)."""
+    stems = []
+    for word in dict.fromkeys([text, strip_article(text, MIN_PREFIX_CHARS)]):
+        stemmed = stem(word)
+        if is_arabic_script(word) and not word.startswith(stemmed):
+            stems += [word, stemmed]  # not a suffix stripped: a word of lexicon's tables
+        else:
+            stems.append(_prefix_stem(word))
     return list(dict.fromkeys(stems))
 
 
@@ -875,6 +882,26 @@ def _suggest(text: str, reader: Reader, searcher) -> str | None:
     return suggestion if found else None
 
 
+def _hits(searcher, q: query.Query, reader: Reader, docnums: list[int]) -> list[Hit]:
+    """The hits of these documents, with snippets highlighting what `q` matched."""
+    words = _highlight_words(q, searcher.reader())
+    hits = []
+    for docnum in docnums:
+        stored = searcher.stored_fields(docnum)
+        snippet, internal = _snippet(stored, words, reader)
+        hits.append(
+            Hit(
+                case_id=int(stored["id"]),
+                number=stored["number"],
+                subject=stored["subject"],
+                status=stored["status"],
+                snippet=snippet,
+                snippet_is_internal=internal,
+            )
+        )
+    return hits
+
+
 def search_cases(
     user, text: str, *, page: int = 1, per_page: int = 20, sort: str = "relevance"
 ) -> Result:
@@ -904,20 +931,65 @@ def search_cases(
         if result.total:
             offset = (result.page - 1) * per_page
             docnums = _page(searcher, q, reader, matched, sort, offset + per_page)[offset:]
-            words = _highlight_words(q, searcher.reader())
-            for docnum in docnums:
-                stored = searcher.stored_fields(docnum)
-                snippet, internal = _snippet(stored, words, reader)
-                result.hits.append(
-                    Hit(
-                        case_id=int(stored["id"]),
-                        number=stored["number"],
-                        subject=stored["subject"],
-                        status=stored["status"],
-                        snippet=snippet,
-                        snippet_is_internal=internal,
-                    )
-                )
+            result.hits = _hits(searcher, q, reader, docnums)
         if result.total == 0 and text.strip():
             result.suggestion = _suggest(text, reader, searcher)
     return result
+
+
+def _any_word_query(text: str, reader: Reader, searcher) -> query.Query:
+    """`text` as prose: any of its words, in any spelling the index holds (NullQuery if none).
+
+    Nothing in it is syntax (a customer's `status:` or `OR` are words); the words go through
+    the same preparation as a search (detached pieces joined, compound spellings added), so a
+    Persian or Arabic text finds what the same words find in the search box.
+    """
+    words = [
+        word.lower() if word.upper() in _OPERATORS else word
+        for word in _PROSE_SYNTAX.sub(" ", text[:MAX_QUERY_CHARS]).split()
+    ]
+    if not words:
+        return query.NullQuery
+    prepared = prepare_query(
+        " ".join(words[:MAX_TOKENS]), index_term_exists(searcher.reader(), PUBLIC_TEXT_FIELDS)
+    )
+    try:
+        parsed = _parser(searcher.schema, reader, group=OrGroup).parse(prepared)
+    except Exception:
+        log.exception("similar-cases text %r could not be parsed", text)
+        parsed = query.NullQuery
+    if parsed is query.NullQuery or _is_safe(parsed, reader):
+        return parsed
+    terms = list(dict.fromkeys(analyze(" ".join(words))))[:MAX_TOKENS]
+    if not terms:
+        return query.NullQuery
+    return query.Or(
+        [
+            query.Term(name, term, boost=FIELD_BOOSTS.get(name, 1.0))
+            for term in terms
+            for name in reader.text_fields
+        ]
+    )
+
+
+def similar_cases(user, text: str, *, statuses: Collection[str], limit: int) -> list[Hit]:
+    """Up to `limit` cases `user` may see, in one of `statuses`, sharing words with `text`,
+    the most similar first (BM25F over the shared words).
+
+    For suggestions while a customer types (deflection). The statuses are part of the match,
+    like the reader's rights: however many other cases share the words, the page is filled
+    with cases in those statuses.
+    """
+    reader = reader_for(user)
+    if reader is None or not statuses or limit < 1:
+        return []
+    with store.open_index().searcher() as searcher:
+        words = _any_word_query(text or "", reader, searcher)
+        if words is query.NullQuery:
+            return []
+        in_status = query.Or([query.Term("status", status) for status in statuses])
+        q = query.And([words, in_status])
+        matched = _match(searcher, q, reader)
+        if not _total(matched):
+            return []
+        return _hits(searcher, q, reader, _page(searcher, q, reader, matched, "relevance", limit))

@@ -14,7 +14,7 @@ from whoosh.fields import COLUMN, ID, NUMERIC, TEXT, Schema
 
 from portal.search.analysis import CaseworkAnalyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: analyzer with lexicon.py (plurals, compounds), acronym plurals
 
 # Free-text fields, as a customer and as staff search them; `internal` holds internal notes.
 PUBLIC_TEXT_FIELDS = ("subject", "body", "people")

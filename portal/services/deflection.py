@@ -3,30 +3,25 @@ answer it, and count the suggestions that helped."""
 
 from __future__ import annotations
 
-import re
-
 from portal import search
 from portal.models import Case, CaseStatus, User
 from portal.services import audit
 
 MAX_SUGGESTIONS = 5
-MAX_WORDS = 8
 DONE = (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value)
 KINDS = ("click", "solved")
 
 
 def suggest(user: User, text: str) -> list[search.Hit]:
-    """Up to five resolved cases the customer may see that share words with `text`.
+    """Up to five resolved or closed cases the customer may see that share words with `text`.
 
-    Any shared word is enough (OR), ranked by relevance; the search package applies the
-    reader's rights, so only the customer's own (or their company's) cases can appear.
+    Any shared word is enough, in any spelling the search understands, ranked by relevance.
+    Rights and the statuses are both part of the search, so a customer whose open cases
+    share the words still gets the resolved ones, and only their own (or their company's).
     """
-    words = [w for w in re.split(r"\s+", text.strip()) if len(w) > 1][:MAX_WORDS]
-    if not words:
+    if not text.strip():
         return []
-    query = " OR ".join(word.replace('"', "").replace(":", " ") for word in words)
-    result = search.search_cases(user, query, per_page=20)
-    return [hit for hit in result.hits if hit.status in DONE][:MAX_SUGGESTIONS]
+    return search.similar_cases(user, text, statuses=DONE, limit=MAX_SUGGESTIONS)
 
 
 def record(user: User, *, kind: str, case: Case) -> None:

@@ -482,6 +482,9 @@ class Entry:
     to_queue: Queue | None
     guidance: str = ""
     assignable: list[User] = field(default_factory=list)
+    # Who the inbox's "Assign the case to" picks first: the case's assignee when they may
+    # work its queue and tier, else nobody (the handling supervisor takes it).
+    default_assignee_id: int | None = None
 
     @property
     def is_flag(self) -> bool:
@@ -602,7 +605,10 @@ def pending(*, sort: str = "priority", page: int = 1, per_page: int = 50) -> Inb
     entries = _entries(list(escalations))
     members = assignable_by_queue({e.case.queue_id for e in escalations if e.case.queue_id})
     for entry in entries:
-        entry.assignable = members.get(entry.escalation.case.queue_id, [])
+        case = entry.escalation.case
+        entry.assignable = members.get(case.queue_id, [])
+        if case.assignee is not None and case.assignee in entry.assignable:
+            entry.default_assignee_id = case.assignee_id
     return InboxPage(entries=entries, total=total, page=page, pages=pages)
 
 

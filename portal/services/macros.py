@@ -24,6 +24,21 @@ def render(macro: Macro, case: Case, agent: User) -> str:
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], macro.body)
 
 
+def insert(draft: str | None, text: str) -> str:
+    """The draft with the macro's text after it (a form post knows no cursor), on a line of
+    its own; nothing typed is dropped."""
+    draft = draft or ""
+    if not draft.strip():
+        return text
+    return draft + ("" if draft.endswith("\n") else "\n") + text
+
+
+def for_case(case: Case, agent: User) -> list[tuple[Macro, str]]:
+    """Each macro in use, with its text filled for this case and agent (the agent's language
+    first), for the page to insert without asking the server again."""
+    return [(macro, render(macro, case, agent)) for macro in available(agent.language)]
+
+
 def available(language: str | None = None) -> list[Macro]:
     """Macros in use, those in the given language first."""
     query = sa.select(Macro).where(Macro.is_active)

@@ -19,10 +19,11 @@ from portal.models import EscalationState
 from portal.services.goals import DIRECTION_LABELS, OWNER_KIND_LABELS
 
 STATE_LABELS = {
-    EscalationState.OPEN: _l("Open"),
-    EscalationState.ACCEPTED: _l("Accepted"),
-    EscalationState.RETURNED: _l("Returned"),
-    EscalationState.RESOLVED: _l("Resolved"),
+    # Each names the escalation, so that nobody reads it as the case's own status.
+    EscalationState.OPEN: _l("Escalation open"),
+    EscalationState.ACCEPTED: _l("Escalation accepted"),
+    EscalationState.RETURNED: _l("Returned to lower tier"),
+    EscalationState.RESOLVED: _l("Escalation closed"),
 }
 STATE_BADGES = {
     EscalationState.OPEN: "text-bg-danger",
@@ -33,9 +34,10 @@ STATE_BADGES = {
 
 
 class AcceptForm(FlaskForm):
-    """Take the case (0, the default) or give it to an agent of its queue."""
+    """Take the case (0) or give it to an agent of its queue; the page picks the case's
+    assignee first when they may work it."""
 
-    assign_to = IntegerField(_l("Give it to"), validators=[Optional()], default=0)
+    assign_to = IntegerField(_l("Assign the case to"), validators=[Optional()], default=0)
 
 
 class ReturnForm(FlaskForm):

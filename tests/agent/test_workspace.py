@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import threading
 from datetime import timedelta
 
@@ -358,8 +359,99 @@ def test_macros_are_for_supervisors_and_fill_placeholders(client, login_as, desk
         },
     )
     macro = db.session.scalars(db.select(Macro)).one()
-    page = client.get(f"/agent/cases/{case.number}?macro={macro.id}").get_data(as_text=True)
-    assert f"Hello {case.requester.name}, about {case.number}: Tara Tier1 here." in page
+    page = client.get(f"/agent/cases/{case.number}").get_data(as_text=True)
+    # The page carries the filled text for the browser to insert at the cursor.
+    assert f'data-text="Hello {case.requester.name}, about {case.number}: Tara Tier1 here."' in (
+        page
+    )
+    assert f'<option value="{macro.id}"' in page
+
+
+# --- Inserting a macro without JavaScript keeps the draft (issue 12, item 8) ------------------
+
+
+@pytest.fixture
+def greeting(db, desk):
+    macro = Macro(name="Greeting", language="en", body="Hello {contact_name}, {agent_name} here.")
+    db.session.add(macro)
+    db.session.commit()
+    return macro
+
+
+def test_macro_fallback_shows_the_draft_with_the_macro_after_it(client, login_as, desk, greeting):
+    case = factories.make_case(queue=desk["front"])
+    login_as(desk["agent"])
+    draft = "I checked the export <logs> & found this:\nline two"
+    response = client.post(
+        f"/agent/cases/{case.number}/macro",
+        data={"macro": str(greeting.id), "body": draft, "internal": "y"},
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    expected = f"{draft}\nHello {case.requester.name}, Tara Tier1 here."
+    box = page[page.index('name="body"') :]
+    typed = html.unescape(box[box.index(">") + 1 : box.index("</textarea>")])
+    assert typed.replace("\r\n", "\n").strip("\n") == expected
+    # The note box stays a note.
+    internal = page[page.index('name="internal"') - 200 : page.index('name="internal"') + 200]
+    assert "checked" in internal
+    # Nothing was sent.
+    assert not db_events(case)
+
+
+def db_events(case):
+    from portal.extensions import db
+
+    return db.session.scalars(
+        db.select(CaseEvent).where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.kind.in_((EventKind.PUBLIC_REPLY, EventKind.INTERNAL_NOTE)),
+        )
+    ).all()
+
+
+def test_macro_fallback_without_a_macro_in_use_keeps_the_draft(
+    client, login_as, desk, greeting, db
+):
+    case = factories.make_case(queue=desk["front"])
+    greeting.is_active = False
+    db.session.commit()
+    login_as(desk["agent"])
+    for macro in (str(greeting.id), "", "99999999999", "x"):
+        response = client.post(
+            f"/agent/cases/{case.number}/macro", data={"macro": macro, "body": "My own words"}
+        )
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert "My own words</textarea>" in page and "Choose a macro in use." in page
+
+
+def test_macro_fallback_is_for_those_who_may_work_the_case(client, login_as, desk, greeting):
+    case = factories.make_case(queue=desk["experts"])
+    url = f"/agent/cases/{case.number}/macro"
+
+    def data():
+        return {"macro": str(greeting.id), "body": "x"}
+
+    response = client.post(url, data=data())
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    login_as(Role.CUSTOMER)
+    assert client.post(url, data=data()).status_code == 403
+    tier_one = client.application.test_client()
+    login_as(desk["agent"], test_client=tier_one)
+    assert tier_one.post(url, data=data()).status_code == 404
+
+
+def test_a_sent_reply_tells_the_next_page_to_forget_the_draft(client, login_as, desk):
+    case = factories.make_case(queue=desk["front"], status=CaseStatus.OPEN)
+    login_as(desk["agent"])
+    page = client.get(f"/agent/cases/{case.number}").get_data(as_text=True)
+    assert f'data-draft="{desk["agent"].id}/{case.number}/reply"' in page
+    assert "data-draft-sent" not in page
+    client.post(f"/agent/cases/{case.number}/reply", data={"body": "Thanks, fixed."})
+    assert "data-draft-sent" in client.get(f"/agent/cases/{case.number}").get_data(as_text=True)
+    # Only once: a later reload keeps whatever is typed next.
+    assert "data-draft-sent" not in client.get(f"/agent/cases/{case.number}").get_data(as_text=True)
 
 
 def test_merge_moves_timeline_files_and_contacts(client, login_as, desk, db):

@@ -51,6 +51,37 @@ from portal.search.analysis import (
         ("الفاتورة", "فاتورة"),
         ("بالبريد", "البريد", "بريد"),
         ("الفنية", "فني"),
+        # compounds with a `و` between their parts, or none (lexicon.COMPOUNDS)
+        ("گفت‌وگو", "گفت و گو", "گفتگو", "گفتوگو", "گفت‌وگوی", "گفتگوهای"),
+        ("جست‌وجو", "جست و جو", "جستجو", "جستجوی"),
+        ("به‌روزرسانی", "به روز رسانی", "بروزرسانی", "بروز رسانی", "به‌روز رسانی"),
+        # Persian forms that change the stem's last letter (ه -> گ), and -ات
+        ("نماینده", "نمایندگان", "نمایندگی", "نماینده‌ها", "نمایندگی‌ها", "نماینده‌ی"),
+        ("راننده", "رانندگان"),
+        ("تولیدکننده", "تولیدکنندگان", "تولیدکننده‌های"),
+        ("آماده", "آمادگی"),
+        ("اطلاعات", "اطلاع"),
+        ("تنظیمات", "تنظیم"),
+        ("خدمت", "خدمات", "خدمة", "خدمتكم"),
+        # Arabic broken plurals (lexicon.BROKEN_PLURALS), also after an article or a letter
+        ("عميل", "عملاء", "العملاء", "للعملاء", "لعملاء"),
+        ("مشكلة", "مشاكل", "مشكلات", "مشکل"),
+        ("فاتورة", "فواتير", "الفواتير", "وفواتير"),
+        ("جهاز", "أجهزة", "الأجهزة", "اجهزة"),
+        ("رسالة", "رسائل", "الرسائل"),
+        ("خطأ", "أخطاء", "خطا"),
+        ("سؤال", "أسئلة"),
+        ("شبكة", "شبكات", "شبكتنا"),
+        ("مسئله", "مسائل", "مسأله"),
+        ("مسئول", "مسؤول", "مسئولین"),
+        ("سؤال", "سوال", "سئوال"),
+        ("مدرک", "مدارک"),
+        # acronyms and their plurals, also with a Persian plural ending
+        ("API", "APIs", "apis", "API‌ها", "API ها", "API‌های"),
+        ("VPN", "VPNs", "vpns"),
+        ("SLA", "SLAs"),
+        ("CSV", "CSVs", "csvs"),
+        ("PC", "PCs"),
         # English: case, plurals and inflections; full-width letters
         ("Invoices", "invoice", "INVOICE"),
         ("printing", "printed", "prints", "print"),
@@ -77,6 +108,29 @@ def test_not_and_no_are_kept_because_they_change_the_meaning():
 
 def test_different_words_stay_different():
     assert len(set(analyze("کتاب کاربر مشتری فاکتور"))) == 4
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("ویژه", "ویژگی"),  # special, feature
+        ("بسته", "بستگی"),  # a package, it depends
+        ("رای", "رایگان"),  # a vote, free
+        ("رسید", "رسیدگی"),  # a receipt, handling
+        ("نام", "نامه"),  # a name, a letter
+        ("هفت", "هفته"),  # seven, a week
+        ("بروز", "بروزرسانی"),  # it occurs, an update
+        ("عملية", "عملاء"),  # an operation, customers
+        ("گفت", "گفتگو"),  # said, a conversation
+        ("فروش", "خریدوفروش"),  # joined, a compound is one word
+    ],
+)
+def test_words_that_look_alike_stay_apart(one, other):
+    assert analyze(one) != analyze(other)
+
+
+def test_a_gaf_of_the_word_itself_stays():
+    assert analyze("رنگی بزرگی کاتالوگ‌ها بلاگ‌ها") == analyze("رنگ بزرگ کاتالوگ بلاگ")
 
 
 def test_persian_only_letters_block_article_stripping():
@@ -133,3 +187,22 @@ def test_prepare_query_expands_compounds_that_exist_in_the_index():
     assert prepare_query("نرمافزار", exists) == '(نرمافزار OR "نرم افزار")'
     assert prepare_query("نرم‌افزار", exists) == '(نرم‌افزار OR "نرم افزار")'
     assert prepare_query("کتاب", exists) == "کتاب"
+
+
+def test_prepare_query_expands_compounds_with_a_spaced_and():
+    indexed = {"حملونقل", "حمل", "نقل"}
+
+    def exists(text):
+        terms = analyze(text)
+        return len(terms) == 1 and terms[0] in indexed
+
+    # `و` takes no position, so the phrase "حمل نقل" matches `حمل و نقل`.
+    assert prepare_query("حمل و نقل", exists) == "((حمل نقل) OR حملونقل)"
+    assert prepare_query("حملونقل", exists) == '(حملونقل OR "حمل نقل")'
+    assert prepare_query("حمل‌ونقل", exists) == '(حمل‌ونقل OR "حمل نقل")'
+    assert prepare_query("کاربر و رمز", exists) == "کاربر و رمز"
+
+
+def test_prepare_query_joins_listed_compounds_as_the_analyzer_does():
+    assert prepare_query("گفت و گو با API ها") == "گفت\u200cو\u200cگو با API\u200cها"
+    assert prepare_query("به روز رسانی") == "به\u200cروز\u200cرسانی"

@@ -442,3 +442,81 @@ def test_case_model_keeps_one_version_step_per_escalation(desk, worked_case, db)
     escalations.escalate(worked_case, by=desk["agent"], reason=REASON, version=before)
     db.session.commit()
     assert db.session.get(Case, worked_case.id).version == before + 1
+
+
+# --- The inbox's words and its assignee default (issue 12, item 18) ----------------------------
+
+
+def _inbox_card(page: str, case) -> str:
+    """The inbox card of one case: from its number to the next card."""
+    start = page.index(f">{case.number}</a>")
+    end = page.find("<article", start)
+    return page[start : end if end != -1 else len(page)]
+
+
+def _selected_assignee(card: str) -> str:
+    select = card[card.index('name="assign_to"') :]
+    select = select[: select.index("</select>")]
+    selected = [option for option in select.split("<option")[1:] if " selected" in option]
+    assert len(selected) == 1, selected
+    return selected[0].split(">", 1)[1].split("</option")[0].strip()
+
+
+def test_inbox_words_name_the_escalation_not_the_case(client, login_as, desk, worked_case, db):
+    escalations.escalate(worked_case, by=desk["agent"], reason=REASON, version=worked_case.version)
+    db.session.commit()
+    login_as(desk["lead"])
+    card = _inbox_card(client.get("/supervisor/escalations").get_data(as_text=True), worked_case)
+    assert "Escalation open" in card and ">Open<" not in card
+    assert "Close escalation" in card and "The case stays as it is." in card
+    assert ">Resolve<" not in card
+    assert "Assign the case to" in card and "Give it to" not in card
+    assert "Accept escalation" in card and "Return to tier 1" in card
+    escalation = escalation_of(db, worked_case)
+    response = client.post(f"/supervisor/escalations/{escalation.id}/resolve", data={})
+    assert response.status_code == 302
+    after = client.get("/supervisor/escalations").get_data(as_text=True)
+    assert "Escalation closed. The case itself is unchanged." in after
+    db.session.refresh(worked_case)
+    assert worked_case.status == CaseStatus.OPEN
+
+
+def test_inbox_offers_the_case_to_its_eligible_assignee_first(
+    client, login_as, desk, worked_case, db
+):
+    escalations.escalate(
+        worked_case,
+        by=desk["agent"],
+        reason=REASON,
+        to_agent=desk["specialist"],
+        version=worked_case.version,
+    )
+    db.session.commit()
+    login_as(desk["lead"])
+    card = _inbox_card(client.get("/supervisor/escalations").get_data(as_text=True), worked_case)
+    assert _selected_assignee(card) == "Sami Specialist (current assignee)"
+    # Accepting as offered keeps the specialist on the case.
+    escalation = escalation_of(db, worked_case)
+    client.post(
+        f"/supervisor/escalations/{escalation.id}/accept",
+        data={"assign_to": str(desk["specialist"].id)},
+    )
+    db.session.refresh(worked_case)
+    assert worked_case.assignee_id == desk["specialist"].id
+
+
+def test_inbox_offers_the_supervisor_when_nobody_eligible_owns_the_case(
+    client, login_as, desk, worked_case, db
+):
+    unassigned = factories.make_case(queue=desk["front"], subject="Nobody has it")
+    db.session.commit()
+    escalations.escalate(unassigned, by=desk["agent"], reason=REASON, version=unassigned.version)
+    escalations.escalate(worked_case, by=desk["agent"], reason=REASON, version=worked_case.version)
+    # The tier-1 agent still holds the case (say a supervisor moved it back by hand): they
+    # may not work tier 2, so the supervisor is offered instead of them.
+    worked_case.assignee = desk["agent"]
+    db.session.commit()
+    login_as(desk["lead"])
+    page = client.get("/supervisor/escalations").get_data(as_text=True)
+    assert _selected_assignee(_inbox_card(page, unassigned)) == "Me"
+    assert _selected_assignee(_inbox_card(page, worked_case)) == "Me"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +17,7 @@ from portal.agent.forms import (
     AssignForm,
     CaseNumberForm,
     FieldsForm,
+    InsertMacroForm,
     InteractionForm,
     MergeForm,
     ReplyForm,
@@ -30,6 +31,10 @@ from portal.models._base import utcnow
 from portal.services import assignment, case_lists, cases, followers, macros, sla
 from portal.services.attachments import AttachmentRejected
 from portal.services.errors import InvalidTransition, NotAllowed, StaleCase
+
+# The session key that tells the next case page its reply box's draft was sent (the page's
+# script then forgets the draft the browser kept).
+DRAFT_SENT = "draft_sent"
 
 
 def _workable_case(number: str):
@@ -46,14 +51,28 @@ def _queue_choices():
     ]
 
 
-def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=False):
+def _assignee_choices(case) -> list[SelectChoice]:
+    return [SelectChoice(0, _("Unassigned"))] + [
+        SelectChoice(u.id, u.name) for u in assignment.eligible_assignees(case.queue)
+    ]
+
+
+def _workspace(
+    case,
+    *,
+    status=200,
+    reply_form=None,
+    fields_form=None,
+    assign_form=None,
+    interaction_form=None,
+    link_form=None,
+    merge_form=None,
+    conflict=False,
+):
+    """The case page; a form that was just refused comes in by name and is shown as it was
+    sent, with its errors (the others start empty)."""
     user = me()
     reply_form = reply_form or ReplyForm()
-    macro_id = request.args.get("macro", type=int)
-    if macro_id and not reply_form.body.data:
-        macro = db.session.get(Macro, macro_id)
-        if macro is not None and macro.is_active:
-            reply_form.body.data = macros.render(macro, case, user)
     if fields_form is None:
         fields_form = FieldsForm(
             formdata=None,
@@ -64,10 +83,10 @@ def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=
             version=case.version,
         )
     fields_form.queue.choices = _queue_choices()
-    assign_form = AssignForm(formdata=None, assignee=case.assignee_id or 0, version=case.version)
-    assign_form.assignee.choices = [SelectChoice(0, _("Unassigned"))] + [
-        SelectChoice(u.id, u.name) for u in assignment.eligible_assignees(case.queue)
-    ]
+    assign_form = assign_form or AssignForm(
+        formdata=None, assignee=case.assignee_id or 0, version=case.version
+    )
+    assign_form.assignee.choices = _assignee_choices(case)
     now = utcnow()
     policy = sla.policy_for(case)
     return (
@@ -82,10 +101,11 @@ def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=
             reply_form=reply_form,
             fields_form=fields_form,
             assign_form=assign_form,
-            interaction_form=InteractionForm(formdata=None),
-            link_form=CaseNumberForm(formdata=None),
-            merge_form=MergeForm(formdata=None, version=case.version),
-            macros=macros.available(user.language),
+            interaction_form=interaction_form or InteractionForm(formdata=None),
+            link_form=link_form or CaseNumberForm(formdata=None),
+            merge_form=merge_form or MergeForm(formdata=None, version=case.version),
+            macros=macros.for_case(case, user),
+            draft_sent=session.pop(DRAFT_SENT, None) == case.number,
             clocks={
                 which: {
                     "state": sla.clock_state(case, now=now, which=which, policy=policy),
@@ -154,8 +174,25 @@ def reply(number: str):
         else:
             db.session.commit()
             flash(_("Internal note added.") if form.internal.data else _("Reply sent."), "success")
+            session[DRAFT_SENT] = current.number
             return redirect(url_for("agent.case", number=current.number))
     return _workspace(current, status=400, reply_form=form)
+
+
+@bp.post("/cases/<number>/macro")
+def insert_macro(number: str):
+    """Without JavaScript: show the page again with the macro after what the agent typed."""
+    current = _workable_case(number)
+    reply_form = ReplyForm()
+    form = InsertMacroForm()
+    macro = db.session.get(Macro, form.macro.data) if form.validate_on_submit() else None
+    if macro is None or not macro.is_active:
+        flash(_("Choose a macro in use."), "warning")
+        return _workspace(current, status=400, reply_form=reply_form)
+    reply_form.body.data = macros.insert(reply_form.body.data, macros.render(macro, current, me()))
+    if any(upload.filename for upload in request.files.getlist(reply_form.files.name)):
+        flash(_("The macro was added to your text. Choose your files again."), "info")
+    return _workspace(current, reply_form=reply_form)
 
 
 @bp.post("/cases/<number>/fields")
@@ -218,11 +255,9 @@ def assign(number: str):
     """Assign the case to a member of its queue, or unassign it."""
     current = _workable_case(number)
     form = AssignForm()
-    form.assignee.choices = [SelectChoice(0, "")] + [
-        SelectChoice(u.id, u.name) for u in assignment.eligible_assignees(current.queue)
-    ]
+    form.assignee.choices = _assignee_choices(current)
     if not form.validate_on_submit():
-        return _workspace(current, status=400)
+        return _workspace(current, status=400, assign_form=form)
     target = db.session.get(User, form.assignee.data) if form.assignee.data else None
     try:
         assignment.assign(current, target, by=me(), version=form.version.data)
@@ -244,8 +279,7 @@ def log_interaction(number: str):
     current = _workable_case(number)
     form = InteractionForm()
     if not form.validate_on_submit():
-        flash(_("Check the interaction: when it happened and a summary are required."), "danger")
-        return _workspace(current, status=400)
+        return _workspace(current, status=400, interaction_form=form)
     occurred = form.occurred_at.data.replace(tzinfo=get_timezone()).astimezone(UTC)
     cases.log_interaction(
         current,
@@ -266,15 +300,16 @@ def link(number: str):
     """Link a related case the agent may also see."""
     current = _workable_case(number)
     form = CaseNumberForm()
-    if form.validate_on_submit():
-        other = authz.case_or_404(me(), form.other.data)
-        try:
-            cases.link(current, other, by=me())
-            db.session.commit()
-            flash(_("Cases linked."), "success")
-        except InvalidTransition:
-            db.session.rollback()
-            flash(_("A case cannot be linked to itself."), "warning")
+    if not form.validate_on_submit():
+        return _workspace(current, status=400, link_form=form)
+    other = authz.case_or_404(me(), form.other.data)
+    try:
+        cases.link(current, other, by=me())
+        db.session.commit()
+        flash(_("Cases linked."), "success")
+    except InvalidTransition:
+        db.session.rollback()
+        flash(_("A case cannot be linked to itself."), "warning")
     return redirect(url_for("agent.case", number=current.number))
 
 
@@ -284,7 +319,7 @@ def merge(number: str):
     current = _workable_case(number)
     form = MergeForm()
     if not form.validate_on_submit():
-        return _workspace(current, status=400)
+        return _workspace(current, status=400, merge_form=form)
     target = authz.case_or_404(me(), form.into.data)
     authz.require(authz.can_work_case(me(), target))
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import render_template, request
 
 from portal import search
 from portal.agent.views import bp, me
@@ -26,5 +26,4 @@ def search_page():
         "search/agent.html",
         result=result,
         facet_names=FACET_LABELS,
-        case_url=lambda number: url_for("agent.case", number=number),
     )

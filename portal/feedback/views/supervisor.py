@@ -20,6 +20,14 @@ from portal.services import voc, voc_metrics
 log = logging.getLogger("casework.audit")
 
 
+def _themes_page(form: ThemeForm, refused: dict | None = None):
+    """The themes and the new-theme form; `refused` maps a theme id to its refused edit."""
+    page = render_template(
+        "feedback/themes.html", form=form, themes=voc.all_themes(), refused=refused or {}
+    )
+    return page, 400 if form.errors or refused else 200
+
+
 @bp.route("/feedback/themes", methods=["GET", "POST"])
 @authz.supervisor_required
 def themes():
@@ -35,9 +43,7 @@ def themes():
             db.session.commit()
             flash(_("Theme added."), "success")
             return redirect(url_for("feedback.themes"))
-    return render_template("feedback/themes.html", form=form, themes=voc.all_themes()), (
-        400 if form.errors else 200
-    )
+    return _themes_page(form)
 
 
 @bp.post("/feedback/themes/<int:theme_id>")
@@ -53,13 +59,12 @@ def edit_theme(theme_id: int):
             voc.update_theme(theme, name=form.name.data, is_active=form.is_active.data, by=me())
         except voc.ThemeNameTaken:
             db.session.rollback()
-            flash(_("A theme with this name exists already."), "danger")
+            form.name.errors = [_("A theme with this name exists already.")]
         else:
             db.session.commit()
             flash(_("Theme saved."), "success")
-    else:
-        flash(_("A theme needs a name of at most 60 characters."), "danger")
-    return redirect(url_for("feedback.themes"))
+            return redirect(url_for("feedback.themes"))
+    return _themes_page(ThemeForm(formdata=None), refused={theme.id: form})
 
 
 def _period() -> int:

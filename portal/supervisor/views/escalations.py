@@ -28,14 +28,17 @@ def escalation_labels():
     }
 
 
-def _inbox(status: int = 200):
-    """The open and accepted escalations, by priority then age (or `?sort=age`), paged."""
+def _inbox(status: int = 200, refused: dict | None = None):
+    """The open and accepted escalations, by priority then age (or `?sort=age`), paged;
+    `refused` maps an escalation id to the form just refused for it (shown as it was sent)."""
     sort = request.args.get("sort", "priority")
     page = request.args.get("page", 1, type=int)
     if sort not in escalations.INBOX_SORTS or page is None:
         abort(400)
     result = escalations.pending(sort=sort, page=page)
-    return render_template("supervisor/escalations.html", result=result, sort=sort), status
+    return render_template(
+        "supervisor/escalations.html", result=result, sort=sort, refused=refused or {}
+    ), status
 
 
 @bp.get("/escalations")
@@ -55,8 +58,7 @@ def _answer(escalation_id: int, form, act, done: str):
     """Validate the form, run one supervisor action, commit once; refusals re-show the inbox."""
     escalation = _escalation_or_404(escalation_id)
     if not form.validate_on_submit():
-        flash(_("Check the form: returning an escalation needs guidance."), "danger")
-        return _inbox(400)
+        return _inbox(400, refused={escalation.id: form})
     try:
         act(escalation)
         db.session.commit()
@@ -102,10 +104,10 @@ def return_to_lower_tier(escalation_id: int):
 
 @bp.post("/escalations/<int:escalation_id>/resolve")
 def resolve(escalation_id: int):
-    """Mark the escalation as dealt with."""
+    """Close the escalation as dealt with; the case itself is not touched."""
     return _answer(
         escalation_id,
         ResolveForm(),
         lambda escalation: escalations.resolve(escalation, by=me()),
-        _("Escalation resolved."),
+        _("Escalation closed. The case itself is unchanged."),
     )
