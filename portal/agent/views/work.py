@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portal import authz
 from portal.agent.forms import AvailabilityForm, BulkForm, MacroForm, PhoneCaseForm
 from portal.agent.views import bp, me
 from portal.extensions import db
+from portal.i18n import isolate, native_digits
 from portal.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from portal.models import Case, Channel, Contact, Direction, Macro, Priority, Queue
 from portal.models._base import utcnow
@@ -107,7 +109,15 @@ def bulk_action(queue_id: int):
         flash(_("That change is not possible for these cases. Nothing was changed."), "danger")
         return redirect(url_for("agent.queue", queue_id=current.id))
     db.session.commit()
-    flash(_("%(count)s cases updated.", count=changed), "success")
+    flash(
+        ngettext(
+            "%(count)s case updated.",
+            "%(count)s cases updated.",
+            changed,
+            count=native_digits(changed),
+        ),
+        "success",
+    )
     return redirect(url_for("agent.queue", queue_id=current.id))
 
 
@@ -148,7 +158,7 @@ def phone_case(contact_id: int):
             summary=form.description.data,
         )
         db.session.commit()
-        flash(_("Case %(number)s opened from the call.", number=case.number), "success")
+        flash(_("Case %(number)s opened from the call.", number=isolate(case.number)), "success")
         return redirect(url_for("agent.case", number=case.number))
     return render_template(
         "agent/phone_case.html", form=form, contact=contact
