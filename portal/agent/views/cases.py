@@ -92,6 +92,7 @@ def _workspace(case, *, status=200, reply_form=None, fields_form=None, conflict=
                 }
                 for which in ("first_response", "resolution")
             },
+            countdown_now=sla.countdown(case, now=now),
             conflict=conflict,
         ),
         status,
