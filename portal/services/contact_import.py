@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import authz
 from portal.extensions import db
-from portal.i18n import native_digits
+from portal.i18n import isolate, native_digits
 from portal.models import Contact, User
 from portal.services import audit, crm
 from portal.services.contact_merge import email_key, is_valid_phone, normalize_phone
@@ -120,8 +120,8 @@ def parse(data: bytes, *, max_rows: int | None = MAX_ROWS) -> ParsedFile:
         return ParsedFile(
             error=_l(
                 "The file is not valid CSV near line %(line)s: %(reason)s",
-                line=reader.line_num,
-                reason=str(error),
+                line=native_digits(reader.line_num),
+                reason=isolate(str(error)),
             )
         )
     return parsed
