@@ -227,6 +227,23 @@ def _escalation_sentence(event: CaseEvent, html: bool) -> Markup | str:
     return _fill(message, html, old=_place(old), new=_place(new))
 
 
+def escalation_sentence(entry, *, html: bool = True) -> Markup | str:
+    """An escalation (services.escalations.Entry) as the timeline says it: "Escalated from
+    Front line (1) to Specialists (2)", or "Flagged to supervisors from Experts (3)"."""
+    escalation = entry.escalation
+
+    def place(queue, tier) -> str:
+        if queue is None:
+            return _("Tier %(tier)s", tier=native_digits(tier))
+        return f"{queue.name} ({native_digits(tier)})"
+
+    origin = place(entry.from_queue, escalation.from_tier)
+    if entry.is_flag:
+        return _fill(_("Flagged to supervisors from %(place)s"), html, place=origin)
+    target = place(entry.to_queue, escalation.to_tier)
+    return _fill(_("Escalated from %(old)s to %(new)s"), html, old=origin, new=target)
+
+
 def _interaction_sentence(event: CaseEvent, html: bool) -> Markup | str:
     what = INTERACTION_LABELS.get((event.channel, event.direction))
     if what is None:
@@ -270,5 +287,6 @@ def init_app(app: Flask) -> None:
         status_badge=lambda value: STATUS_BADGES[CaseStatus(value)],
         facet_value_label=facet_value_label,
         event_sentence=event_sentence,
+        escalation_sentence=escalation_sentence,
         language_option=language_option,
     )
