@@ -188,7 +188,7 @@ def file_size(size_bytes: int) -> str:
 
 # --- Typed days ------------------------------------------------------------------------------
 
-_DAY = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DAY = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 # Years before this are Jalali (1405 is 2026), as in case search and the KPI filters.
 JALALI_BEFORE = 1700
 

@@ -87,11 +87,8 @@ def label(labels: dict, value) -> str:
 
 def facet_value_label(facet: str, value: str, fallback: str) -> str:
     """A search facet value in the page's words: "Waiting on customer", not `pending`."""
-    return (
-        label(_FACET_VALUE_LABELS.get(facet, {}), value)
-        if facet in _FACET_VALUE_LABELS
-        else fallback
-    )
+    labels = _FACET_VALUE_LABELS.get(facet)
+    return label(labels, value) if labels else fallback
 
 
 # --- Options: names, emails and numbers that keep their direction --------------------------
@@ -115,7 +112,7 @@ def language_option(name: str, language: str) -> str:
 
 # --- The case timeline ---------------------------------------------------------------------
 
-_PLACE = re.compile(r"^(?P<name>.*) \((?P<tier>\d+)\)$")
+_PLACE = re.compile(r"^(?P<name>.*) \((?P<tier>[0-9]+)\)$")
 FIELD_SENTENCES = {
     # field: (changed, set, cleared, labels)
     "status": (
