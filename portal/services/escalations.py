@@ -158,11 +158,11 @@ def _place(queue: Queue | None, tier: int) -> str:
 def _email_context(
     escalation: Escalation, queue: Queue | None, by: User | None = None, **overrides
 ) -> dict:
-    """What the escalation email says: tiers, queue, reason, hand-off note, who asked."""
+    """What the escalation email says: the tier and queue, reason, hand-off note, who asked
+    (and, given `event=`, the timeline's sentence for the step)."""
     return {
         "reason": display_reason(escalation),
         "handoff_note": escalation.handoff_note,
-        "from_tier": escalation.from_tier,
         "to_tier": escalation.to_tier,
         "queue_name": queue.name if queue is not None else "",
         "requested_by": by.name if by is not None else None,
@@ -170,19 +170,23 @@ def _email_context(
     }
 
 
-def _escalation_event(case: Case, by: User | None, now: datetime, old: str, new: str, body=""):
-    db.session.add(
-        CaseEvent(
-            case=case,
-            kind=EventKind.ESCALATION,
-            field="escalation",
-            old_value=old[:200],
-            new_value=new[:200],
-            body=body,
-            author=by,
-            created_at=now,
-        )
+def _escalation_event(
+    case: Case, by: User | None, now: datetime, old: str, new: str, body=""
+) -> CaseEvent:
+    """The timeline entry of an escalation step; its emails say it in the same sentence
+    (labels.event_sentence) as the timeline."""
+    event = CaseEvent(
+        case=case,
+        kind=EventKind.ESCALATION,
+        field="escalation",
+        old_value=old[:200],
+        new_value=new[:200],
+        body=body,
+        author=by,
+        created_at=now,
     )
+    db.session.add(event)
+    return event
 
 
 def _assignee_event(case: Case, to: User | None, by: User | None, now: datetime) -> None:
@@ -297,7 +301,7 @@ def escalate(
             created_at=now,
         )
         db.session.add(escalation)
-        _escalation_event(
+        event = _escalation_event(
             case,
             by,
             now,
@@ -320,7 +324,7 @@ def escalate(
         to_tier=target.tier,
         queue=target.id,
     )
-    context = _email_context(escalation, target, by)
+    context = _email_context(escalation, target, by, event=event)
     _tell(
         queue_supervisors(target),
         inbox.ESCALATION,
@@ -363,7 +367,9 @@ def _flag(
             created_at=now,
         )
         db.session.add(escalation)
-        _escalation_event(case, by, now, _place(case.queue, case.tier), "flagged", body=reason)
+        event = _escalation_event(
+            case, by, now, _place(case.queue, case.tier), "flagged", body=reason
+        )
         case.updated_at = now
     db.session.flush()
     audit.record("case.escalation_flag", by=by, subject=case, escalation=escalation.id)
@@ -375,7 +381,7 @@ def _flag(
         actor=by,
         template=EMAIL_TEMPLATE,
         now=now,
-        **_email_context(escalation, case.queue, by),
+        **_email_context(escalation, case.queue, by, event=event),
     )
     return escalation
 
@@ -477,7 +483,7 @@ def return_to_lower_tier(
     )
     assignee = requester if requester in assignment.eligible_assignees(back) else None
     with db.session.no_autoflush:
-        _escalation_event(
+        event = _escalation_event(
             case, by, now, _place(case.queue, case.tier), _place(back, back.tier), body=guidance
         )
         case.queue = back
@@ -494,7 +500,11 @@ def return_to_lower_tier(
         template=EMAIL_TEMPLATE,
         now=now,
         **_email_context(
-            escalation, back, guidance=guidance, from_tier=escalation.to_tier, to_tier=back.tier
+            escalation,
+            back,
+            guidance=guidance,
+            to_tier=back.tier,
+            event=event,
         ),
     )
 
