@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
+from flask_babel import (
+    format_date,
+    format_datetime,
+    get_locale,
+    get_timezone,
+    get_translations,
+    ngettext,
+)
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -21,6 +29,13 @@ LANGUAGES = {"en": "English", "fa": "فارسی", "ar": "العربية"}
 RTL_LANGUAGES = {"fa", "ar"}
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+# Embeddings, overrides and isolates: stripped from text before it is isolated, so a name
+# cannot close our isolate early or turn the rest of the line around.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+ARABIC_DECIMAL_SEPARATOR = "\u066b"
+_DECIMAL_POINT = re.compile(r"(?<=[0-9])\.(?=[0-9])")
 JALALI_MONTHS = (
     "فروردین",
     "اردیبهشت",
@@ -76,21 +91,35 @@ def text_direction(language: str | None = None) -> str:
 
 
 def native_digits(value, language: str | None = None) -> str:
-    """Persian digits in `fa`; Arabic-Indic digits in `ar` when ARABIC_INDIC_DIGITS is on.
-    Escaped text (a translation) is changed as text, so `&#34;` never becomes `&#۳۴;`."""
+    """Persian digits in `fa`; Arabic-Indic digits in `ar` when ARABIC_INDIC_DIGITS is on. With
+    those digits a decimal point is the Arabic decimal separator (۳٫۵)."""
     if isinstance(value, Markup):
         return escape(native_digits(value.unescape(), language))
     text = str(value)
     language = language or current_language()
     if language == "fa":
-        return text.translate(PERSIAN_DIGITS)
+        return _DECIMAL_POINT.sub(ARABIC_DECIMAL_SEPARATOR, text).translate(PERSIAN_DIGITS)
     if language == "ar" and current_app.config.get("ARABIC_INDIC_DIGITS"):
-        return text.translate(ARABIC_INDIC_DIGITS)
+        return _DECIMAL_POINT.sub(ARABIC_DECIMAL_SEPARATOR, text).translate(ARABIC_INDIC_DIGITS)
     return text
 
 
+def isolate(value) -> str:
+    """Plain text that keeps its own direction inside a sentence of the other direction:
+    wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE. For places where tags are not
+    allowed (<option> text, flash messages, email subjects and plain-text emails); in HTML
+    prefer `bdi`."""
+    return f"{FIRST_STRONG_ISOLATE}{_BIDI_CONTROLS.sub('', str(value))}{POP_DIRECTIONAL_ISOLATE}"
+
+
+def bdi(value) -> Markup:
+    """`value` escaped inside <bdi>, for names, emails and numbers inside translated HTML."""
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
 def local_date(value: datetime | None, with_time: bool = True) -> str:
-    """A UTC timestamp in the reader's zone: Jalali with Persian digits in `fa`, Gregorian else."""
+    """A UTC timestamp in the reader's zone to the minute: Jalali with Persian digits in `fa`,
+    Gregorian else. No seconds: nobody works a case to the second (`<time datetime>` has them)."""
     if value is None:
         return ""
     language = current_language()
@@ -101,7 +130,13 @@ def local_date(value: datetime | None, with_time: bool = True) -> str:
         if with_time:
             text += f"، {local:%H:%M}"
         return native_digits(text, "fa")
-    return native_digits(format_datetime(value, "medium" if with_time else "d MMM y"), language)
+    if not with_time:
+        return native_digits(format_datetime(value, "d MMM y"), language)
+    locale = get_locale()
+    pattern = str(locale.datetime_formats["medium"]).format(
+        locale.time_formats["short"].pattern, locale.date_formats["medium"].pattern
+    )
+    return native_digits(format_datetime(value, pattern), language)
 
 
 def local_day(value: date | None, with_year: bool = True) -> str:
@@ -116,17 +151,96 @@ def local_day(value: date | None, with_year: bool = True) -> str:
     return native_digits(format_date(value, "d MMM y" if with_year else "d MMM"), language)
 
 
+def _days(count: int) -> str:
+    return ngettext("%(count)s d", "%(count)s d", count, count=native_digits(count))
+
+
+def _hours(count: int) -> str:
+    return ngettext("%(count)s h", "%(count)s h", count, count=native_digits(count))
+
+
+def _minutes(count: int) -> str:
+    return ngettext("%(count)s min", "%(count)s min", count, count=native_digits(count))
+
+
 def business_minutes(value: float | None) -> str:
     """A duration in minutes as hours and minutes ("2 h 5 min"), in the reader's digits."""
     if value is None:
         return "—"
-    total = round(value)
-    hours, minutes = divmod(total, 60)
+    hours, minutes = divmod(round(value), 60)
+    return f"{_hours(hours)} {_minutes(minutes)}" if hours else _minutes(minutes)
+
+
+def duration(minutes: int) -> str:
+    """A span of wall-clock time, the two largest units that matter: "2 d 3 h", "2 h 10 min",
+    "3 h", "25 min", in the reader's digits."""
+    minutes = abs(int(minutes))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{_days(days)} {_hours(hours)}" if hours else _days(days)
     if hours:
-        text = _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
-    else:
-        text = _("%(minutes)s min", minutes=minutes)
-    return native_digits(text)
+        return f"{_hours(hours)} {_minutes(minutes)}" if minutes else _hours(hours)
+    return _minutes(minutes)
+
+
+def file_size(size_bytes: int) -> str:
+    """A file size in the reader's words and digits: "900 bytes", "12 KB", "3.4 MB"."""
+    if size_bytes < 1024:
+        return ngettext(
+            "%(count)s byte", "%(count)s bytes", size_bytes, count=native_digits(size_bytes)
+        )
+    if size_bytes < 1024 * 1024:
+        return _("%(size)s KB", size=native_digits(-(-size_bytes // 1024)))
+    megabytes = size_bytes / (1024 * 1024)
+    shown = f"{megabytes:.1f}" if megabytes < 10 else f"{megabytes:.0f}"
+    return _("%(size)s MB", size=native_digits(shown))
+
+
+# --- Typed days ------------------------------------------------------------------------------
+
+_DAY = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
+# Years before this are Jalali (1405 is 2026), as in case search and the KPI filters.
+JALALI_BEFORE = 1700
+
+
+class BadDay(ValueError):
+    """A typed day that cannot be read; str() is the translated message for the form."""
+
+
+def parse_day(text: str) -> date:
+    """A day typed as year-month-day (or with / or .), in any digits. A year before 1700 is
+    Jalali, so a Persian reader may type ۱۴۰۵/۰۹/۱۶ and anyone may type 2026-12-07."""
+    match = _DAY.match((text or "").strip().translate(ASCII_DIGITS))
+    if not match:
+        raise BadDay(
+            _(
+                "Give the day as year-month-day, for example %(example)s.",
+                example=isolate(day_example()),
+            )
+        )
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        if year < JALALI_BEFORE:
+            return jdatetime.date(year, month, day).togregorian()
+        return date(year, month, day)
+    except ValueError:
+        raise BadDay(_("That day does not exist in the calendar.")) from None
+
+
+def day_input(value: date | None) -> str:
+    """How a day is shown in a typed-day input: ۱۴۰۵/۰۹/۱۶ in Persian, 2026-12-07 else."""
+    if value is None:
+        return ""
+    if current_language() == "fa":
+        jalali = jdatetime.date.fromgregorian(date=value)
+        return native_digits(f"{jalali.year:04d}/{jalali.month:02d}/{jalali.day:02d}", "fa")
+    return native_digits(value.isoformat())
+
+
+def day_example() -> str:
+    """An example day in the reader's input format, for placeholders and hints."""
+    return day_input(date(2026, 11, 1))
 
 
 def _lazy_text_as_html(lazy: LazyString) -> Markup:
@@ -181,6 +295,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["digits"] = native_digits
     app.jinja_env.filters["local_day"] = local_day
     app.jinja_env.filters["business_minutes"] = business_minutes
+    app.jinja_env.filters["duration"] = duration
+    app.jinja_env.filters["file_size"] = file_size
+    app.jinja_env.filters["isolate"] = isolate
+    app.jinja_env.filters["bdi"] = bdi
+    app.jinja_env.filters["day_input"] = day_input
+    app.jinja_env.globals["day_example"] = day_example
     app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor

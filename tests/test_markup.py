@@ -18,6 +18,7 @@ from flask_babel import force_locale, gettext
 from jinja2 import nodes
 
 from portal.extensions import db as _db
+from portal.i18n import day_example
 from portal.models import (
     Account,
     CaseStatus,
@@ -237,7 +238,7 @@ def test_home_rows_link_to_their_cases_and_names_show_as_typed(app, world):
         (
             "agent",
             "/agent/search",
-            'Words, "phrases", status:open, priority:urgent, assignee:me, created:>2026-01-01',
+            'Words, "phrases", status:open, priority:urgent, assignee:me, created:>%(day)s',
         ),
         ("customer", "/my/search", 'Words or "a phrase" from your cases'),
     ],
@@ -250,7 +251,7 @@ def test_search_box_placeholder_holds_the_whole_hint(
     login_as(role).language = language
     html = client.get(url).get_data(as_text=True)
     with app.test_request_context(), force_locale(language):
-        translated = gettext(hint)
+        translated = gettext(hint, day=day_example()) if "%(day)s" in hint else gettext(hint)
     box = re.search(r'<input[^>]*id="q"[^>]*>(.*?)<button', html, re.S)
     reader = PageReader()
     reader.feed(box.group(0))

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
     MultipleFileField,
@@ -19,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.customer.forms import CATEGORY_LABELS, files_rule
+from portal.forms import Form, MomentField
 from portal.i18n import LANGUAGES
 from portal.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from portal.models import CaseStatus, Channel, Direction, Priority
@@ -30,17 +29,17 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(getattr(key, "value", key), label) for key, label in labels.items()]
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     version = IntegerField(validators=[InputRequired()])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000)])
     internal = BooleanField(_l("Internal note (never shown to the customer)"))
     files = MultipleFileField(_l("Attachments"), validators=[files_rule])
 
 
-class InsertMacroForm(FlaskForm):
+class InsertMacroForm(Form):
     """The no-JavaScript macro button: the reply form's fields come along, so nothing typed
     is lost."""
 
@@ -60,20 +59,20 @@ class AssignForm(VersionedForm):
     assignee = SelectField(_l("Assignee"), coerce=int)
 
 
-class InteractionForm(FlaskForm):
+class InteractionForm(Form):
     channel = SelectField(
         _l("Channel"),
         choices=_choices({k: v for k, v in CHANNEL_LABELS.items() if k != Channel.WEB}),
     )
     direction = SelectField(_l("Direction"), choices=_choices(DIRECTION_LABELS))
-    occurred_at = DateTimeLocalField(_l("When"), validators=[DataRequired()])
+    occurred_at = MomentField(_l("When"), validators=[InputRequired()])
     duration_minutes = IntegerField(
         _l("Duration (minutes)"), validators=[Optional(), NumberRange(min=0, max=24 * 60)]
     )
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=5000)])
 
 
-class CaseNumberForm(FlaskForm):
+class CaseNumberForm(Form):
     other = StringField(_l("Case number"), validators=[DataRequired(), Length(max=20)])
 
 
@@ -81,7 +80,7 @@ class MergeForm(VersionedForm):
     into = StringField(_l("Merge into case number"), validators=[DataRequired(), Length(max=20)])
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     case_ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = SelectField(
         _l("Action"),
@@ -95,7 +94,7 @@ class BulkForm(FlaskForm):
     value = StringField(_l("Value"), validators=[DataRequired(), Length(max=40)])
 
 
-class PhoneCaseForm(FlaskForm):
+class PhoneCaseForm(Form):
     contact_id = IntegerField(_l("Contact"), validators=[InputRequired()])
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
@@ -110,7 +109,7 @@ class PhoneCaseForm(FlaskForm):
     )
 
 
-class MacroForm(FlaskForm):
+class MacroForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     language = SelectField(
         _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()]
@@ -123,7 +122,7 @@ class MacroForm(FlaskForm):
     is_active = BooleanField(_l("In use"), default=True)
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     available = HiddenField()
 
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.forms import Form
 from portal.i18n import LANGUAGES
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email_domain = StringField(
         _l("Email domain"), validators=[Optional(), Length(max=253)], render_kw={"dir": "ltr"}
@@ -30,7 +30,7 @@ class AccountForm(FlaskForm):
         ]
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = StringField(
         _l("Email"), validators=[Optional(), Length(max=254)], render_kw={"dir": "ltr"}
@@ -49,7 +49,7 @@ class ContactForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("CSV file"),
         validators=[
@@ -60,10 +60,10 @@ class ImportForm(FlaskForm):
     dry_run = BooleanField(_l("Only check the file; create nothing"))
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     survivor = IntegerField(validators=[InputRequired()])
     duplicate = IntegerField(validators=[InputRequired()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button with a CSRF token (undo a merge)."""

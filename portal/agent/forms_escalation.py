@@ -4,13 +4,15 @@ page with several forms; the names stay plain."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from portal.forms import Form
+from portal.labels import queue_option
 
-class EscalateForm(FlaskForm):
+
+class EscalateForm(Form):
     to_queue = SelectField(_l("Escalate to"), coerce=int, id="escalate-to-queue")
     to_agent = SelectField(_l("Assign the case to"), coerce=int, id="escalate-to-agent")
     reason = StringField(
@@ -26,14 +28,14 @@ class EscalateForm(FlaskForm):
     def set_choices(self, queues, agents) -> None:
         """Queues above the case's tier (default: the next tier) and agents who work there."""
         self.to_queue.choices = [SelectChoice(0, _l("Next tier (default queue)"))] + [
-            SelectChoice(queue.id, f"{queue.name} ({queue.tier})") for queue in queues
+            SelectChoice(queue.id, queue_option(queue.name, queue.tier)) for queue in queues
         ]
         self.to_agent.choices = [SelectChoice(0, _l("Nobody yet (unassigned)"))] + [
             SelectChoice(agent.id, agent.name) for agent in agents
         ]
 
 
-class MarkReadForm(FlaskForm):
+class MarkReadForm(Form):
     """Mark notifications read: all of them, or the one named by `notification`."""
 
     notification = IntegerField(default=0)

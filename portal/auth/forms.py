@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from portal.forms import Form
 from portal.i18n import LANGUAGES, is_valid_timezone
 from portal.services.accounts import MAX_PASSWORD_LENGTH, password_problem
 
@@ -22,7 +22,7 @@ def language_choices():
     return [SelectChoice(code, name) for code, name in LANGUAGES.items()]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
@@ -31,7 +31,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
@@ -44,13 +44,13 @@ class RegisterForm(FlaskForm):
     language = SelectField(_l("Language"), choices=language_choices, default="en")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(
         _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), new_password_rules])
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -62,7 +62,7 @@ class ChangePasswordForm(ResetPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     language = SelectField(_l("Language"), choices=language_choices)
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
@@ -84,10 +84,10 @@ class ProfileForm(FlaskForm):
             )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(choices=language_choices)
     next = HiddenField()
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """Sign-out is a POST with a CSRF token, so no page can sign a user out behind their back."""

@@ -16,7 +16,7 @@ from portal.auth.forms import (
     ResetPasswordForm,
 )
 from portal.extensions import db, limiter
-from portal.i18n import LANGUAGES
+from portal.i18n import LANGUAGES, isolate
 from portal.security import client_ip, safe_next
 from portal.services import accounts
 
@@ -106,7 +106,7 @@ def register():
         else:
             _sign_in(user, remember=False)
             db.session.commit()
-            flash(_("Welcome to Casework, %(name)s.", name=user.name), "success")
+            flash(_("Welcome to Casework, %(name)s.", name=isolate(user.name)), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 

@@ -6,7 +6,7 @@ import secrets
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_babel import ngettext
 from wtforms import (
     HiddenField,
     MultipleFileField,
@@ -18,16 +18,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.labels import PRIORITY_LABELS
+from portal.forms import Form
+from portal.labels import CATEGORY_LABELS, PRIORITY_LABELS, contact_option
 from portal.services.attachments import Upload
 
-CATEGORY_LABELS = {
-    "general": _l("General question"),
-    "technical": _l("Technical problem"),
-    "billing": _l("Billing and invoices"),
-    "account": _l("Account and access"),
-    "shipping": _l("Orders and shipping"),
-}
 STATUS_FILTERS = ("open", "pending", "resolved", "closed", "all")
 
 
@@ -36,7 +30,13 @@ def files_rule(form, field) -> None:
     files = [f for f in (field.data or []) if getattr(f, "filename", "")]
     limit = current_app.config["MAX_FILES_PER_REQUEST"]
     if len(files) > limit:
-        raise ValidationError(_l("Attach at most %(count)d files at a time.", count=limit))
+        raise ValidationError(
+            ngettext(
+                "Attach at most %(num)s file at a time.",
+                "Attach at most %(num)s files at a time.",
+                limit,
+            )
+        )
 
 
 def uploads_from(field) -> list[Upload]:
@@ -48,7 +48,7 @@ def uploads_from(field) -> list[Upload]:
     ]
 
 
-class NewCaseForm(FlaskForm):
+class NewCaseForm(Form):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         _l("Describe the problem"), validators=[DataRequired(), Length(max=20000)]
@@ -67,15 +67,15 @@ class NewCaseForm(FlaskForm):
 
     def set_choices(self, priorities, colleagues) -> None:
         self.priority.choices = [SelectChoice(p.value, PRIORITY_LABELS[p]) for p in priorities]
-        self.cc.choices = [SelectChoice(c.id, f"{c.name} <{c.email}>") for c in colleagues]
+        self.cc.choices = [SelectChoice(c.id, contact_option(c.name, c.email)) for c in colleagues]
         if not self.submission_key.data:
             self.submission_key.data = secrets.token_urlsafe(24)
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=20000)])
     files = MultipleFileField(_l("Attachments"), validators=[files_rule])
 
 
-class CaseActionForm(FlaskForm):
+class CaseActionForm(Form):
     """Solve or reopen: a button with a CSRF token."""

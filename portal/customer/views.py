@@ -17,6 +17,7 @@ from portal.customer.forms import (
 )
 from portal.downloads import attachment_response
 from portal.extensions import db, limiter, login_manager
+from portal.i18n import isolate
 from portal.labels import FACET_LABELS
 from portal.models import Priority, Role
 from portal.services import case_lists, cases, deflection, surveys
@@ -113,7 +114,7 @@ def new_case():
             form.files.errors = [f"{rejected.name}: {rejected.message}"]
         else:
             db.session.commit()
-            flash(_("We received your case %(number)s.", number=case.number), "success")
+            flash(_("We received your case %(number)s.", number=isolate(case.number)), "success")
             return redirect(url_for("customer.case_page", number=case.number))
     status = 400 if form.errors else 200
     return render_template("customer/new_case.html", form=form, follow_up_of=follow_up_of), status

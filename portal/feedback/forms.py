@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     RadioField,
@@ -15,6 +14,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.forms import Form
+from portal.i18n import isolate
 from portal.labels import CHANNEL_LABELS
 from portal.models import FeedbackKind, FeedbackStatus, Sentiment
 from portal.services import surveys, voc
@@ -64,7 +65,7 @@ def score_choices(kind: FeedbackKind) -> list[SelectChoice]:
     return [SelectChoice(score, str(score)) for score in surveys.SCORES[kind]]
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     """The survey's choices; the emailed one arrives pre-selected, a POST records it."""
 
     score = RadioField(_l("Your rating"), coerce=int, validators=[InputRequired()])
@@ -74,14 +75,14 @@ class RatingForm(FlaskForm):
         self.score.choices = score_choices(kind)
 
 
-class SurveyCommentForm(FlaskForm):
+class SurveyCommentForm(Form):
     comment = TextAreaField(
         _l("Anything you would like to add? (optional)"),
         validators=[Optional(), Length(max=surveys.MAX_COMMENT)],
     )
 
 
-class CustomerFeedbackForm(FlaskForm):
+class CustomerFeedbackForm(Form):
     kind = SelectField(_l("What kind of feedback is it?"), choices=ITEM_KIND_CHOICES)
     case_id = SelectField(_l("About a case (optional)"), coerce=int, default=0)
     summary = StringField(
@@ -94,11 +95,14 @@ class CustomerFeedbackForm(FlaskForm):
     def set_cases(self, cases) -> None:
         self.case_id.choices = [
             SelectChoice(0, _l("No particular case")),
-            *(SelectChoice(case.id, f"{case.number} · {case.subject}") for case in cases),
+            *(
+                SelectChoice(case.id, f"{isolate(case.number)} · {isolate(case.subject)}")
+                for case in cases
+            ),
         ]
 
 
-class LogFeedbackForm(FlaskForm):
+class LogFeedbackForm(Form):
     """Feedback heard on a call, in an email or a chat, logged by staff."""
 
     kind = SelectField(_l("Kind"), choices=ITEM_KIND_CHOICES)
@@ -119,7 +123,7 @@ class LogFeedbackForm(FlaskForm):
     themes = SelectMultipleField(_l("Themes"), coerce=int, validators=[Optional()])
 
 
-class ItemUpdateForm(FlaskForm):
+class ItemUpdateForm(Form):
     status = SelectField(
         _l("Status"),
         choices=[SelectChoice(key.value, label) for key, label in STATUS_LABELS.items()],
@@ -139,20 +143,20 @@ class ItemUpdateForm(FlaskForm):
         self.themes.choices = [SelectChoice(theme.id, theme.name) for theme in themes]
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(
         _l("Internal comment (never shown to the customer)"),
         validators=[DataRequired(), Length(max=voc.MAX_COMMENT)],
     )
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     response = TextAreaField(
         _l("Response to the customer (emailed, shown in their portal)"),
         validators=[DataRequired(), Length(max=voc.MAX_RESPONSE)],
     )
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(Form):
     name = StringField(_l("Theme"), validators=[DataRequired(), Length(max=voc.MAX_THEME_NAME)])
     is_active = BooleanField(_l("In use"), default=True)

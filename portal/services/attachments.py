@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 from portal.extensions import db
+from portal.i18n import file_size
 from portal.models import Attachment, Case, CaseEvent, User
 from portal.services.errors import DomainError
 from portal.text import display_file_name
@@ -109,7 +110,7 @@ def classify(upload: Upload) -> tuple[str, bytes, bool]:
         raise AttachmentRejected(name, _l("The file is empty."))
     if len(upload.data) > limit:
         raise AttachmentRejected(
-            name, _l("The file is larger than %(size)s MB.", size=limit // (1024 * 1024))
+            name, _l("The file is larger than %(size)s.", size=file_size(limit))
         )
     detected = filetype.guess(upload.data)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""

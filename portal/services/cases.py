@@ -438,6 +438,9 @@ def link(case: Case, other: Case, *, by: User) -> None:
     )
     if db.session.scalar(sa.select(CaseLink.id).where(pair)) is None:
         db.session.add(CaseLink(from_case_id=case.id, to_case_id=other.id, kind="related"))
+        now = utcnow()
+        _field_change(case, "linked", None, other.number, by=by, now=now)
+        _field_change(other, "linked", None, case.number, by=by, now=now)
         audit.record("case.link", by=by, subject=case, other=other.id)
 
 
@@ -472,15 +475,9 @@ def merge(duplicate: Case, *, into: Case, by: User, now: datetime | None = None)
         if contact_id != into.requester_id and (contact_id, kind) not in known:
             into.contact_roles.append(ContactRole(contact_id=contact_id, kind=kind))
             known.add((contact_id, kind))
-    db.session.add(
-        CaseEvent(
-            case=into,
-            kind=EventKind.INTERNAL_NOTE,
-            author=by,
-            created_at=now,
-            body=f"{duplicate.number} ({duplicate.subject}) was merged into this case.",
-        )
-    )
+    # Recorded as field changes (staff-only, see authz.event_filter), so each reader gets a
+    # sentence in their own language rather than stored English.
+    _field_change(into, "merged_from", None, duplicate.number, by=by, now=now)
     if duplicate.description:
         db.session.add(
             CaseEvent(
@@ -494,6 +491,7 @@ def merge(duplicate: Case, *, into: Case, by: User, now: datetime | None = None)
     db.session.expire(into, ["events", "attachments"])
     followers.move(duplicate, into=into, now=now)
     duplicate.merged_into_id = into.id
+    _field_change(duplicate, "merged_into", None, into.number, by=by, now=now)
     change_status(duplicate, CaseStatus.CLOSED, by=by, now=now)
     _touch(into, now)
     audit.record("case.merge", by=by, subject=duplicate, into=into.id)

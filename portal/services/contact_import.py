@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
 from portal import authz
 from portal.extensions import db
+from portal.i18n import isolate, native_digits
 from portal.models import Contact, User
 from portal.services import audit, crm
 from portal.services.contact_merge import email_key, is_valid_phone, normalize_phone
@@ -101,9 +102,11 @@ def parse(data: bytes, *, max_rows: int | None = MAX_ROWS) -> ParsedFile:
                 continue
             if max_rows is not None and len(parsed.rows) >= max_rows:
                 return ParsedFile(
-                    error=_l(
+                    error=lazy_ngettext(
+                        "The file has more than %(count)s row; split it into smaller files.",
                         "The file has more than %(count)s rows; split it into smaller files.",
-                        count=max_rows,
+                        max_rows,
+                        count=native_digits(max_rows),
                     )
                 )
             values = {
@@ -117,8 +120,8 @@ def parse(data: bytes, *, max_rows: int | None = MAX_ROWS) -> ParsedFile:
         return ParsedFile(
             error=_l(
                 "The file is not valid CSV near line %(line)s: %(reason)s",
-                line=reader.line_num,
-                reason=str(error),
+                line=native_digits(reader.line_num),
+                reason=isolate(str(error)),
             )
         )
     return parsed
@@ -146,7 +149,14 @@ def _check_row(values: dict[str, str], accounts: dict) -> tuple[dict, list]:
     if not name:
         reasons.append(_l("The name is missing."))
     elif len(name) > MAX_NAME:
-        reasons.append(_l("The name is longer than %(count)s characters.", count=MAX_NAME))
+        reasons.append(
+            lazy_ngettext(
+                "The name is longer than %(count)s character.",
+                "The name is longer than %(count)s characters.",
+                MAX_NAME,
+                count=native_digits(MAX_NAME),
+            )
+        )
     email = language = None
     try:
         email = crm.clean_email(values.get("email"))

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
+from portal.i18n import isolate
 from portal.models import (
     Account,
     Case,
@@ -303,8 +304,8 @@ def preview_merge(survivor: Contact, duplicate: Contact) -> MergePreview:
                 "Both contacts sign in with their own login (%(first)s and %(second)s). A contact "
                 "has at most one login, and merging would take one person's access away or give "
                 "it the other's cases. Deactivate one of the logins first, or keep both contacts.",
-                first=preview.survivor_login.email,
-                second=preview.login.email,
+                first=isolate(preview.survivor_login.email),
+                second=isolate(preview.login.email),
             )
         )
     if preview.blockers:

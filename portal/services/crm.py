@@ -18,7 +18,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from portal import authz
 from portal.extensions import db
-from portal.i18n import LANGUAGES
+from portal.i18n import LANGUAGES, isolate
 from portal.models import (
     Account,
     Case,
@@ -262,7 +262,9 @@ def _check_email_free(email: str | None, *, other_than: Contact | None = None) -
         query = query.where(Contact.id != other_than.id)
     existing = db.session.scalars(query.limit(1)).first()
     if existing is not None:
-        raise CrmError(_l("%(name)s already has this email address.", name=existing.name), "email")
+        raise CrmError(
+            _l("%(name)s already has this email address.", name=isolate(existing.name)), "email"
+        )
 
 
 def _contact_values(name, email, phone, language, account: Account | None) -> dict:

@@ -102,11 +102,11 @@ def _place(queue: Queue | None, tier: int) -> str:
 def _email_context(
     escalation: Escalation, queue: Queue | None, by: User | None = None, **overrides
 ) -> dict:
-    """What the escalation email says: tiers, queue, reason, hand-off note, who asked."""
+    """What the escalation email says: the tier and queue, reason, hand-off note, who asked
+    (the timeline's sentence for the step comes with its event, see inbox.tell_staff)."""
     return {
         "reason": display_reason(escalation),
         "handoff_note": escalation.handoff_note,
-        "from_tier": escalation.from_tier,
         "to_tier": escalation.to_tier,
         "queue_name": queue.name if queue is not None else "",
         "requested_by": by.name if by is not None else None,
@@ -117,6 +117,8 @@ def _email_context(
 def _escalation_event(
     case: Case, by: User | None, now: datetime, old: str, new: str, body=""
 ) -> CaseEvent:
+    """The timeline entry of an escalation step; its emails say it in the same sentence
+    (labels.event_sentence) as the timeline."""
     event = CaseEvent(
         case=case,
         kind=EventKind.ESCALATION,
@@ -440,9 +442,7 @@ def return_to_lower_tier(
         case.updated_at = now
     audit.record("escalation.return", by=by, subject=escalation, case=case.id, queue=back.id)
     followers.record_work(case, assignee, now=now)
-    context = _email_context(
-        escalation, back, guidance=guidance, from_tier=escalation.to_tier, to_tier=back.tier
-    )
+    context = _email_context(escalation, back, guidance=guidance, to_tier=back.tier)
     # The agent who escalated it, and whoever follows it; if it comes back to nobody, the
     # lower queue's agents (else its supervisors), who will have to pick it up.
     people = [requester] if requester is not None else []

@@ -42,8 +42,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from portal.extensions import db
+from portal.i18n import native_digits
 from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
 from portal.models.user import queue_members
 from portal.services import audit, inbox, kpi, lookups, mail
@@ -486,14 +488,19 @@ def _checked(values: dict) -> dict:
     elif end < start:
         errors["period_end"] = _l("The period cannot end before it starts.")
     elif (end - start).days + 1 > kpi.MAX_PERIOD_DAYS:
-        errors["period_end"] = _l("A period is at most %(days)s days.", days=kpi.MAX_PERIOD_DAYS)
+        errors["period_end"] = lazy_ngettext(
+            "A period is at most %(count)s day.",
+            "A period is at most %(count)s days.",
+            kpi.MAX_PERIOD_DAYS,
+            count=native_digits(kpi.MAX_PERIOD_DAYS),
+        )
     target = values.get("target")
     if target is None or not isinstance(target, int | float) or target != target:
         errors["target"] = _l("Give a target.")
     elif target < 0:
         errors["target"] = _l("The target cannot be negative.")
     elif metric is not None and metric.unit == "percent" and target > 100:
-        errors["target"] = _l("A percentage target is at most 100.")
+        errors["target"] = _l("A percentage target is at most %(max)s.", max=native_digits(100))
     else:
         clean["target"] = float(target)
     try:
@@ -505,11 +512,17 @@ def _checked(values: dict) -> dict:
         clean["thresholds"] = ",".join(str(t) for t in thresholds)
     except ValueError:
         errors["thresholds"] = _l(
-            "List whole percentages from 1 to %(max)s, separated by commas.", max=MAX_THRESHOLD
+            "List whole percentages from %(min)s to %(max)s, separated by commas.",
+            min=native_digits(1),
+            max=native_digits(MAX_THRESHOLD),
         )
     margin = values.get("behind_margin", 10)
     if not isinstance(margin, int) or not 0 <= margin <= 100:
-        errors["behind_margin"] = _l("Give a margin from 0 to 100 points.")
+        errors["behind_margin"] = _l(
+            "Give a margin from %(min)s to %(max)s points.",
+            min=native_digits(0),
+            max=native_digits(100),
+        )
     if errors:
         raise InvalidGoal(errors)
     return {field: clean[field] for field in ("name", *MEASURED_FIELDS, "behind_margin")}

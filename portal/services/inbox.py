@@ -147,7 +147,8 @@ def tell_staff(
 
     Never the actor, nor anyone in `already` (told of the same change in other words), nor a
     customer. The notification and the email link to `event` on the case page. Emails render
-    `email/<template>` with the headline, case number, subject, `text` and `context`.
+    `email/<template>` with the headline, case number, subject, `text`, `event` (its timeline
+    sentence) and `context`.
     """
     if event is not None and event.id is None:
         db.session.flush()  # the link needs the event's id
@@ -174,6 +175,7 @@ def tell_staff(
                 number=case.number,
                 subject=case.subject,
                 text=text,
+                event=event,
                 link=link,
                 **context,
             )

@@ -33,8 +33,10 @@ from zoneinfo import ZoneInfo
 import jdatetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from portal.extensions import db
+from portal.i18n import native_digits
 from portal.models import (
     Case,
     CaseStatus,
@@ -124,7 +126,14 @@ def period(
     if last < first:
         raise PeriodError(_l("The last day is before the first."))
     if (last - first).days + 1 > MAX_PERIOD_DAYS:
-        raise PeriodError(_l("A period is at most %(days)s days.", days=MAX_PERIOD_DAYS))
+        raise PeriodError(
+            lazy_ngettext(
+                "A period is at most %(count)s day.",
+                "A period is at most %(count)s days.",
+                MAX_PERIOD_DAYS,
+                count=native_digits(MAX_PERIOD_DAYS),
+            )
+        )
     return Period(first, last, tz, key)
 
 

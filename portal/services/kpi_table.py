@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-import jdatetime
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
+from portal import i18n
 from portal.services import kpi, voc_metrics
-
-_ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_DAY = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
-# Years before this are Jalali (1405 is 2026), as in case search.
-JALALI_BEFORE = 1700
 
 
 def parse_day(text: str) -> date:
-    """A day typed as YYYY-MM-DD (or with /), in any digits; a Jalali year is converted."""
-    match = _DAY.match((text or "").strip().translate(_ASCII_DIGITS))
-    if not match:
-        raise kpi.PeriodError(_l("Give days as year-month-day, for example 2026-11-25."))
-    year, month, day = (int(part) for part in match.groups())
+    """A typed day (i18n.parse_day: any digits, Jalali years before 1700) or kpi.PeriodError."""
     try:
-        if year < JALALI_BEFORE:
-            return jdatetime.date(year, month, day).togregorian()
-        return date(year, month, day)
-    except ValueError:
-        raise kpi.PeriodError(_l("That day does not exist in the calendar.")) from None
+        return i18n.parse_day(text)
+    except i18n.BadDay as error:
+        raise kpi.PeriodError(str(error)) from None
 
 
 def parse_scope(text: str) -> kpi.Scope:
@@ -68,11 +57,20 @@ def rows(board: kpi.Dashboard) -> list[tuple[str, str, object]]:
 
 
 def age_label(bucket: kpi.AgeBucket) -> str:
+    """ "Under 1 day", "1 to 3 days", "Over 7 days" (Western digits: pages apply `digits`)."""
     if bucket.high_days is None:
-        return str(_l("Over %(days)s days", days=bucket.low_days))
+        low = bucket.low_days
+        return ngettext("Over %(count)s day", "Over %(count)s days", low, count=low)
     if bucket.low_days == 0:
-        return str(_l("Under %(days)s day", days=bucket.high_days))
-    return str(_l("%(low)s to %(high)s days", low=bucket.low_days, high=bucket.high_days))
+        high = bucket.high_days
+        return ngettext("Under %(count)s day", "Under %(count)s days", high, count=high)
+    return ngettext(
+        "%(low)s to %(count)s day",
+        "%(low)s to %(count)s days",
+        bucket.high_days,
+        low=bucket.low_days,
+        count=bucket.high_days,
+    )
 
 
 def as_json(board: kpi.Dashboard) -> dict:

@@ -19,6 +19,7 @@ from portal.services import outbox
 
 log = logging.getLogger("casework.mail")
 EMAIL_KIND = "email"
+RIGHT_TO_LEFT_MARK = "\u200f"
 
 
 def _one_line(value: str) -> str:
@@ -32,6 +33,9 @@ def send_template(template: str, *, to: str, language: str | None, **context) ->
     with force_locale(language):
         context.update(language=language, direction=text_direction(language))
         subject = render_template(f"email/{template}.subject.txt", **context)
+        if context["direction"] == "rtl":
+            # A subject that starts with `[CS-000123]` would be laid out left to right.
+            subject = RIGHT_TO_LEFT_MARK + subject
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", **context)
     send(to=to, subject=subject, text=text, html=html)

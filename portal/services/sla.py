@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -367,6 +368,46 @@ def remaining_minutes(
     if moment <= due:
         return business_minutes_between(policy.calendar, moment, due)
     return -business_minutes_between(policy.calendar, due, moment)
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """The clock that matters now, for lists: first response until it is met, then
+    resolution. `minutes` are wall-clock minutes to the due time (what a person counts on
+    the wall clock; the due time itself is in business time), negative when overdue; a
+    paused clock stands still at its pause."""
+
+    metric: Metric
+    due_at: datetime
+    minutes: int
+    state: Literal["ok", "warning", "overdue", "paused"]
+
+
+def countdown(case: Case, *, now: datetime) -> Countdown | None:
+    """The case's running (or paused) clock, from its columns alone: no query, so a list
+    can show one per row. None for resolved and closed cases and cases without targets."""
+    if case.status in DONE_STATUSES:
+        return None
+    if case.first_responded_at is None and case.first_response_due_at is not None:
+        metric, due = FIRST_RESPONSE, case.first_response_due_at
+    elif case.resolution_due_at is not None:
+        metric, due = RESOLUTION, case.resolution_due_at
+    else:
+        return None
+    now = _as_utc(now)
+    paused = case.sla_paused_at is not None or case.status == CaseStatus.PENDING
+    seconds = (due - (case.sla_paused_at or now if paused else now)).total_seconds()
+    # Round towards "more urgent": 30 s left is "1 min", 30 s late is "1 min" late too.
+    minutes = math.ceil(seconds / 60) if seconds >= 0 else -max(1, math.floor(-seconds / 60))
+    if paused:
+        state = "paused"
+    elif minutes < 0:
+        state = "overdue"
+    elif case.sla_warning_at is not None and case.sla_warning_at <= now:
+        state = "warning"
+    else:
+        state = "ok"
+    return Countdown(metric, due, minutes, state)
 
 
 # --- Breaches --------------------------------------------------------------------------------

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     FloatField,
     IntegerField,
     SelectField,
@@ -15,6 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.forms import DayField, Form
 from portal.models import EscalationState
 from portal.services.goals import DIRECTION_LABELS, OWNER_KIND_LABELS
 
@@ -33,20 +32,20 @@ STATE_BADGES = {
 }
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     """Take the case (0) or give it to an agent of its queue; the page picks the case's
     assignee first when they may work it."""
 
     assign_to = IntegerField(_l("Assign the case to"), validators=[Optional()], default=0)
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     guidance = TextAreaField(
         _l("Guidance for the lower tier"), validators=[DataRequired(), Length(max=5000)]
     )
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     """Nothing but the CSRF token."""
 
 
@@ -57,7 +56,7 @@ def _id_or_none(value):
     return int(value)
 
 
-class GoalForm(FlaskForm):
+class GoalForm(Form):
     """A goal's fields. Choices are filled by the view; the goals service checks the rules
     (owner exists, period order, percent targets), so pages, API and CLI share them."""
 
@@ -87,8 +86,8 @@ class GoalForm(FlaskForm):
         validators=[Optional()],
         validate_choice=False,
     )
-    period_start = DateField(_l("First day"), validators=[InputRequired()])
-    period_end = DateField(_l("Last day"), validators=[InputRequired()])
+    period_start = DayField(_l("First day"), validators=[InputRequired()])
+    period_end = DayField(_l("Last day"), validators=[InputRequired()])
     thresholds = StringField(
         _l("Alert thresholds (percent of target)"),
         default="75,100",
@@ -121,5 +120,5 @@ GOAL_FIELDS = (
 )
 
 
-class DeleteGoalForm(FlaskForm):
+class DeleteGoalForm(Form):
     """Nothing but the CSRF token."""

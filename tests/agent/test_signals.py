@@ -23,6 +23,7 @@ from portal.models import (
 from portal.models._base import utcnow
 from portal.services import assignment, cases, escalations, inbox
 from tests import factories
+from tests.reading import as_read
 
 REPLY = "The printer still shows error 0x80 after the update."
 
@@ -110,7 +111,7 @@ def test_customer_reply_tells_the_assignee_in_app_and_by_email_in_their_language
     [message] = smtp.wait_for(1)
     assert message["To"] == team["ana"].email
     assert case.number in message["Subject"]
-    text = message.get_body(("plain",)).get_content()
+    text = as_read(message.get_body(("plain",)).get_content())
     html = message.get_body(("html",)).get_content()
     assert "سلام Ana Agent" in text and REPLY in text  # Persian, her language
     assert f"http://casework.test/agent/cases/{case.number}#event-{reply.id}" in text

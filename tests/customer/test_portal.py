@@ -23,6 +23,7 @@ from portal.models._base import utcnow
 from portal.services import cases
 from tests import factories
 from tests.customer.helpers import file_tuple, new_case_data, png_bytes
+from tests.reading import page_text
 
 CANARY = "CANARY-internal-7f3a"
 
@@ -297,7 +298,7 @@ def test_after_the_window_a_follow_up_case_is_offered(app, client, customer, db)
     page = client.get(f"/my/cases/{case.number}").get_data(as_text=True)
     assert "Open a follow-up case" in page
     form = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"follows up on {case.number}" in form
+    assert f"follows up on {case.number}" in page_text(form)
 
 
 def test_closed_case_cannot_be_replied_to(client, customer, db):

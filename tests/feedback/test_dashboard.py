@@ -187,7 +187,7 @@ def test_the_dashboard_page_shows_the_figures_and_a_table_for_each_chart(
     persian = client.post("/language", data={"language": "fa", "next": "/feedback/voc"})
     assert persian.status_code == 302
     page = client.get("/feedback/voc").get_data(as_text=True)
-    assert 'dir="rtl"' in page and "۵۰.۰%" in page
+    assert 'dir="rtl"' in page and "۵۰٫۰%" in page
     assert '<rect x="25.0%" y="0" width="75.0%"' in page  # bars grow from the right
 
 

@@ -20,6 +20,7 @@ from portal.models import (
 )
 from portal.services import goals, inbox, kpi
 from tests import factories
+from tests.reading import as_read
 
 # A 30-day period, March 1-30; NOW is its exact middle (UTC is the test site's time zone).
 FIRST, LAST = date(2026, 3, 1), date(2026, 3, 30)
@@ -288,7 +289,7 @@ def test_thresholds_alert_once_each_as_progress_crosses_them(team, ana_goal, db)
     mails = emails(db)
     assert sorted(m["to"] for m in mails) == sorted([team["ana"].email, team["boss"].email] * 2)
     to_ana = [m for m in mails if m["to"] == team["ana"].email][-1]
-    assert "Goal milestone reached: Ana resolves ten (100%)" in to_ana["subject"]
+    assert "Goal milestone reached: Ana resolves ten (100%)" in as_read(to_ana["subject"])
     assert "Progress has reached 100%." in to_ana["text"]
     assert "http://casework.test/" in to_ana["text"]  # agents are sent to their home page
     to_boss = [m for m in mails if m["to"] == team["boss"].email][-1]

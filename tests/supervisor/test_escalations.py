@@ -22,6 +22,7 @@ from portal.models._base import utcnow
 from portal.services import escalations, inbox
 from portal.services.errors import InvalidTransition, NotAllowed, StaleCase
 from tests import factories
+from tests.reading import as_read
 
 REASON = "Needs database access"
 NOTE = "Customer sees error 0x80 on every export; logs attached to the first reply."
@@ -65,7 +66,7 @@ def test_agent_escalates_to_the_next_tier_and_its_supervisor_and_agents_are_told
     client, login_as, desk, worked_case, db, smtp
 ):
     login_as(desk["agent"])
-    page = client.get(f"/agent/cases/{worked_case.number}").get_data(as_text=True)
+    page = as_read(client.get(f"/agent/cases/{worked_case.number}").get_data(as_text=True))
     assert "Escalate" in page and "Specialists (2)" in page and "Never escalated." in page
     response = client.post(
         f"/agent/cases/{worked_case.number}/escalate", data=escalate_form(worked_case)

@@ -190,7 +190,7 @@ def test_posts_without_a_csrf_token_are_refused(client, login_as, db):
         ({"thresholds": "75,lots"}, "separated by commas"),
         ({"name": "   "}, "This field is required."),
         ({"target": "many"}, "Not a valid float value."),
-        ({"period_start": "yesterday"}, "Not a valid date value."),
+        ({"period_start": "yesterday"}, "Give the day as year-month-day"),
     ],
 )
 def test_bad_input_is_shown_and_nothing_is_written(client, login_as, db, overrides, message):

@@ -13,6 +13,7 @@ from portal.models import CaseStatus, Channel, Escalation, Goal, GoalOwnerKind, 
 from portal.models._base import utcnow
 from portal.services import reports
 from tests import factories
+from tests.reading import as_read
 
 FORTNIGHT = {"period": "custom", "first": "2026-11-01", "last": "2026-11-14"}
 
@@ -229,7 +230,7 @@ def test_weekly_report_emails_each_supervisor_in_their_language(app, db, smtp):
     assert english.email in result.output and persian.email in result.output
     messages = {message["To"]: message for message in smtp.wait_for(3)}
     assert set(messages) == {english.email, persian.email, admin.email}
-    text = messages[english.email].get_body(("plain",)).get_content()
+    text = as_read(messages[english.email].get_body(("plain",)).get_content())
     assert "Cases created: 3 (week before: 1)" in text
     assert "Answer faster" in text and "Database expertise (1)" in text
     assert "/supervisor/reports?period=custom" in text

@@ -6,6 +6,7 @@ page without its forms."""
 from __future__ import annotations
 
 from datetime import UTC
+from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_timezone
@@ -26,6 +27,8 @@ from portal.agent.views import bp, me
 from portal.customer.forms import uploads_from
 from portal.downloads import attachment_response
 from portal.extensions import db
+from portal.i18n import isolate
+from portal.labels import queue_option
 from portal.models import CaseStatus, Channel, Direction, Macro, Priority, Queue, User
 from portal.models._base import utcnow
 from portal.services import assignment, case_lists, cases, followers, macros, sla
@@ -46,7 +49,7 @@ def _workable_case(number: str):
 
 def _queue_choices():
     return [
-        SelectChoice(q.id, f"{q.name} ({q.tier})")
+        SelectChoice(q.id, queue_option(q.name, q.tier))
         for q in db.session.scalars(authz.visible_queues(me()).order_by(Queue.tier, Queue.name))
     ]
 
@@ -113,6 +116,7 @@ def _workspace(
                 }
                 for which in ("first_response", "resolution")
             },
+            countdown_now=sla.countdown(case, now=now),
             conflict=conflict,
         ),
         status,
@@ -280,7 +284,8 @@ def log_interaction(number: str):
     form = InteractionForm()
     if not form.validate_on_submit():
         return _workspace(current, status=400, interaction_form=form)
-    occurred = form.occurred_at.data.replace(tzinfo=get_timezone()).astimezone(UTC)
+    # A pytz zone in replace() would give its local mean time offset (+03:26 for Tehran).
+    occurred = form.occurred_at.data.replace(tzinfo=ZoneInfo(str(get_timezone()))).astimezone(UTC)
     cases.log_interaction(
         current,
         by=me(),
@@ -335,7 +340,11 @@ def merge(number: str):
         flash(_("These cases cannot be merged."), "warning")
         return redirect(url_for("agent.case", number=current.number))
     flash(
-        _("%(duplicate)s merged into %(number)s.", duplicate=current.number, number=target.number),
+        _(
+            "%(duplicate)s merged into %(number)s.",
+            duplicate=isolate(current.number),
+            number=isolate(target.number),
+        ),
         "success",
     )
     return redirect(url_for("agent.case", number=target.number))

@@ -10,6 +10,7 @@ from portal import authz
 from portal.agent.forms_crm import AccountForm, ConfirmForm, ContactForm, ImportForm, MergeForm
 from portal.agent.views import bp, me
 from portal.extensions import db
+from portal.i18n import isolate
 from portal.models import Account, Contact, ContactMerge
 from portal.services import contact_import, contact_merge, crm
 from portal.services.contact_merge import MergeRefused
@@ -97,7 +98,7 @@ def account_new():
             _field_error(form, error)
         else:
             db.session.commit()
-            flash(_("Account %(name)s created.", name=account.name), "success")
+            flash(_("Account %(name)s created.", name=isolate(account.name)), "success")
             return redirect(url_for("agent.account_page", account_id=account.id))
     status = 400 if form.is_submitted() else 200
     return render_template("agent/crm/account_form.html", form=form, account=None), status
@@ -168,7 +169,7 @@ def contact_new():
             _field_error(form, error)
         else:
             db.session.commit()
-            flash(_("Contact %(name)s created.", name=contact.name), "success")
+            flash(_("Contact %(name)s created.", name=isolate(contact.name)), "success")
             return redirect(url_for("agent.contact_page", contact_id=contact.id))
     status = 400 if form.is_submitted() else 200
     return render_template("agent/crm/contact_form.html", form=form, contact=None), status

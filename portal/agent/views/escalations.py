@@ -13,7 +13,7 @@ from portal.agent.forms_escalation import EscalateForm, MarkReadForm
 from portal.agent.views import bp, me
 from portal.agent.views.cases import _workable_case, _workspace
 from portal.extensions import db
-from portal.i18n import native_digits
+from portal.i18n import isolate, native_digits
 from portal.models import Case, EscalationState, Queue, User
 from portal.services import escalations, inbox
 from portal.services.errors import InvalidTransition, StaleCase
@@ -108,13 +108,15 @@ def escalate(number: str):
         )
         return _refused(current, form, 400)
     if escalations.is_flag(escalation):
-        flash(_("Case %(number)s flagged to supervisors.", number=current.number), "success")
+        flash(
+            _("Case %(number)s flagged to supervisors.", number=isolate(current.number)), "success"
+        )
     else:
         flash(
             _(
                 "Case %(number)s escalated to tier %(tier)s.",
-                number=current.number,
-                tier=escalation.to_tier,
+                number=isolate(current.number),
+                tier=native_digits(escalation.to_tier),
             ),
             "success",
         )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portal import authz
 from portal.agent.forms import AvailabilityForm, BulkForm, MacroForm, PhoneCaseForm
 from portal.agent.views import bp, me
 from portal.extensions import db
+from portal.i18n import isolate, native_digits
 from portal.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from portal.models import Case, Channel, Contact, Direction, Macro, Priority, Queue
 from portal.models._base import utcnow
-from portal.services import assignment, bulk, case_lists, cases, macros
+from portal.services import assignment, bulk, case_lists, cases, macros, sla
 from portal.services.errors import DomainError
 
 
@@ -26,13 +28,14 @@ def home():
         .where(Queue.id.in_([q.id for q in user.queues]))
         .order_by(Queue.tier, Queue.name)
     ).all()
+    mine, now = case_lists.my_work(user), utcnow()
     return render_template(
         "agent/home.html",
-        cases=case_lists.my_work(user),
+        cases=mine,
+        clocks={case.id: sla.countdown(case, now=now) for case in mine},
         queues=queues,
         counts=case_lists.queue_counts(user, [q.id for q in queues]),
         availability_form=AvailabilityForm(),
-        now=utcnow(),
     )
 
 
@@ -67,10 +70,12 @@ def queue(queue_id: int):
     same_tier = db.session.scalars(
         authz.visible_queues(user).where(Queue.tier == current.tier).order_by(Queue.name)
     ).all()
+    result, now = case_lists.queue_cases(user, current.id, filters), utcnow()
     return render_template(
         "agent/queue.html",
         queue=current,
-        result=case_lists.queue_cases(user, current.id, filters),
+        result=result,
+        clocks={case.id: sla.countdown(case, now=now) for case in result.cases},
         filters=filters,
         members=assignment.eligible_assignees(current),
         same_tier=same_tier,
@@ -78,7 +83,6 @@ def queue(queue_id: int):
         status_labels=STATUS_LABELS,
         priority_labels=PRIORITY_LABELS,
         channel_labels=CHANNEL_LABELS,
-        now=utcnow(),
     )
 
 
@@ -107,7 +111,15 @@ def bulk_action(queue_id: int):
         flash(_("That change is not possible for these cases. Nothing was changed."), "danger")
         return redirect(url_for("agent.queue", queue_id=current.id))
     db.session.commit()
-    flash(_("%(count)s cases updated.", count=changed), "success")
+    flash(
+        ngettext(
+            "%(count)s case updated.",
+            "%(count)s cases updated.",
+            changed,
+            count=native_digits(changed),
+        ),
+        "success",
+    )
     return redirect(url_for("agent.queue", queue_id=current.id))
 
 
@@ -148,7 +160,7 @@ def phone_case(contact_id: int):
             summary=form.description.data,
         )
         db.session.commit()
-        flash(_("Case %(number)s opened from the call.", number=case.number), "success")
+        flash(_("Case %(number)s opened from the call.", number=isolate(case.number)), "success")
         return redirect(url_for("agent.case", number=case.number))
     return render_template(
         "agent/phone_case.html", form=form, contact=contact

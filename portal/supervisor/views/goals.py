@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
+from portal.i18n import native_digits
 from portal.models import Goal
 from portal.models._base import utcnow
 from portal.services import goals, kpi
@@ -28,6 +29,9 @@ def _with_choices(form: GoalForm) -> GoalForm:
     form.metric.choices = [SelectChoice(key, metric.label) for key, metric in kpi.METRICS.items()]
     form.owner_user_id.choices = [nothing] + [SelectChoice(u.id, u.name) for u in staff]
     form.owner_queue_id.choices = [nothing] + [SelectChoice(q.id, q.name) for q in queues]
+    form.owner_tier.choices = [nothing] + [
+        SelectChoice(str(t), native_digits(t)) for t in kpi.TIERS
+    ]
     return form
 
 

@@ -7,7 +7,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
-from flask_babel import get_timezone
+from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 
 from portal.customer.forms import CATEGORY_LABELS
@@ -87,11 +87,14 @@ def case_export():
         return _page(options, error=str(error), status=400)
     count = reports.case_count(asked, me())
     if count > reports.EXPORT_LIMIT:
-        message = _(
+        message = ngettext(
+            "This selection has %(count)s case; the case list holds at most %(limit)s. "
+            "Choose a shorter period or more filters.",
             "This selection has %(count)s cases; the case list holds at most %(limit)s. "
             "Choose a shorter period or more filters.",
-            count=count,
-            limit=reports.EXPORT_LIMIT,
+            count,
+            count=native_digits(count),
+            limit=native_digits(reports.EXPORT_LIMIT),
         )
         return _page(options, error=message, status=400)
     log.info("action='reports.cases_export' actor=%r cases=%r", me().id, count)
