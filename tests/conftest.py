@@ -15,6 +15,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from itsdangerous import BadSignature
 
 from portal import create_app
 from portal.extensions import db as _db
@@ -22,6 +23,10 @@ from tests import factories
 
 # The hand-worked KPI week (`week` fixture) for the KPI, dashboard, goal and report tests.
 pytest_plugins = ["tests.kpi_week"]
+
+# Apps made by tests never read or write a key in the checkout's instance/ folder (parallel
+# workers on a fresh clone would race to create it).
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
 CSRF_PATTERN = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
@@ -44,6 +49,8 @@ def private_database(tmp_path_factory) -> Iterator[str]:
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        # A throwaway database: commits need not wait for the write-ahead log's fsync.
+        connection.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     try:
         yield url.rsplit("/", 1)[0] + f"/{name}"
     finally:
@@ -53,13 +60,44 @@ def private_database(tmp_path_factory) -> Iterator[str]:
 
 
 class CsrfClient(FlaskClient):
-    """A test client that sends the page's CSRF token with form posts, as a browser would."""
+    """A test client that sends the page's CSRF token with form posts, as a browser would.
+
+    The token is read from a page once per session and reused, as a browser reuses the token
+    of the page it has open: it stays valid until the session's CSRF secret changes (sign-in
+    and sign-out start a new session), and then the next post reads a fresh one.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._csrf_token: tuple[str, str] | None = None  # (the session's secret, its token)
+
+    def _csrf_secret(self) -> str | None:
+        """The CSRF secret in this client's session cookie, if it has one."""
+        app = self.application
+        try:
+            cookie = self.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        except TypeError:  # a client made with use_cookies=False
+            return None
+        serializer = app.session_interface.get_signing_serializer(app)
+        if cookie is None or serializer is None:
+            return None
+        try:
+            return serializer.loads(cookie.value).get("csrf_token")
+        except BadSignature:
+            return None
 
     def csrf_token(self) -> str:
-        page = self.get("/login", follow_redirects=True).get_data(as_text=True)
-        match = CSRF_PATTERN.search(page)
-        assert match, "no CSRF token on the page"
-        return match.group(1) or match.group(2)
+        secret = self._csrf_secret()
+        if secret is None or self._csrf_token is None or self._csrf_token[0] != secret:
+            page = self.get("/login", follow_redirects=True).get_data(as_text=True)
+            match = CSRF_PATTERN.search(page)
+            assert match, "no CSRF token on the page"
+            token = match.group(1) or match.group(2)
+            secret = self._csrf_secret()
+            if secret is None:  # no cookie jar to read: fetch again next time
+                return token
+            self._csrf_token = (secret, token)
+        return self._csrf_token[1]
 
     def open(self, *args, **kwargs):
         # What the test set up is committed first, as it would be before a real browser
@@ -95,6 +133,7 @@ def _settings(folder, url: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "MAIL_BACKEND": "console",
         "BASE_URL": "http://casework.test",
+        "PASSWORD_HASH_METHOD": factories.PASSWORD_HASH_METHOD,
     }
 
 
