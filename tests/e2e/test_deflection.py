@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from portal import authz
 from portal.extensions import db
 from portal.models import AuditEvent, Case, CaseStatus, User
@@ -50,13 +52,13 @@ def test_typing_a_subject_offers_resolved_cases(page, live_app):
     page.get_by_label("Email").fill("customer@example.com")
     page.get_by_label("Password").fill("casework-demo")
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/my$"))
+    expect(page).to_have_url(re.compile(r"/my$"))
     page.goto("/my/cases/new")
     # Selectors by id: an earlier test may have switched this customer to Persian.
     page.locator("#subject").press_sequentially(subject, delay=10)
     suggestions = page.locator("#deflection")
-    suggestions.wait_for(state="visible", timeout=5000)
-    assert subject in suggestions.inner_text()
+    expect(suggestions).to_be_visible()
+    expect(suggestions).to_contain_text(subject)
     suggestions.locator("button").first.click()
-    page.locator(".deflection-thanks").wait_for(state="visible", timeout=5000)
+    expect(page.locator(".deflection-thanks")).to_be_visible()  # shown once the click is stored
     assert deflections(live_app) == before + 1
