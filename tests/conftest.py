@@ -1,8 +1,9 @@
 """Fixtures: `app` (clean database, temporary folders), `db`, `client`, `login_as`.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (in a
-database of its own beside that one, so parallel runs do not collide). The
-schema is built once per run; every test starts from empty tables.
+database of its own beside that one, so parallel runs do not collide). The schema and the
+application are built once per run (per pytest-xdist worker); every test starts from empty
+tables.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import BadSignature
 
 from portal import create_app
 from portal.extensions import db as _db
+from portal.extensions import limiter
 from tests import factories
 
 # The hand-worked KPI week (`week` fixture) for the KPI, dashboard, goal and report tests.
@@ -160,22 +163,43 @@ def _empty_tables() -> None:
                 connection.execute(table.delete())
 
 
-@pytest.fixture
-def app(_schema, test_settings, tmp_path):
-    """A fresh application over empty tables."""
-    settings = {
-        **test_settings,
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
-    }
-    application = create_app(settings)
+@pytest.fixture(scope="session")
+def _shared_app(_schema, test_settings) -> Flask:
+    """The application the tests share: building one compiles every URL rule, and a shared one
+    keeps its compiled templates and SQL statements from test to test."""
+    application = create_app(test_settings)
     application.test_client_class = CsrfClient
-    with application.app_context():
-        _empty_tables()
-        yield application
-        _db.session.remove()
-        _empty_tables()
-        _db.engine.dispose()
+    return application
+
+
+@pytest.fixture
+def app(request, _shared_app, test_settings, tmp_path):
+    """The application over empty tables, with upload and index folders of the test's own.
+
+    Shared by the tests: settings a test changes in `app.config` are put back after it. A test
+    that adds routes or blueprints is marked `@pytest.mark.fresh_app` and gets its own.
+    """
+    folders = {"UPLOAD_DIR": str(tmp_path / "uploads"), "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    if request.node.get_closest_marker("fresh_app"):
+        application = create_app({**test_settings, **folders})
+        application.test_client_class = CsrfClient
+    else:
+        application = _shared_app
+    settings = dict(application.config)
+    application.config.update(folders)
+    # Flask-Limiter keeps `enabled` on its one instance, as the last app made set it (tests
+    # make rate-limited apps of their own): this app's setting again.
+    limiter.enabled = application.config["RATELIMIT_ENABLED"]
+    try:
+        with application.app_context():
+            _empty_tables()
+            yield application
+            _db.session.remove()
+            _empty_tables()
+            _db.engine.dispose()
+    finally:
+        application.config.clear()
+        application.config.update(settings)
 
 
 @pytest.fixture

@@ -111,6 +111,7 @@ def test_api_clients_get_json_errors(client):
     assert response.get_json()["error"]["status"] == 404
 
 
+@pytest.mark.fresh_app
 def test_unexpected_error_is_a_500_page_without_traceback(app, client):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
