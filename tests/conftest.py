@@ -152,15 +152,17 @@ def _schema(test_settings):
 
 
 def _empty_tables() -> None:
+    """Delete every row and restart the id sequences, so ids count from 1 in every test on both
+    engines. (DELETE, not TRUNCATE: on PostgreSQL a TRUNCATE makes new files for every table,
+    some 0.2 s, where deleting the few rows a test made takes milliseconds.)"""
     engine = _db.engine
-    tables = list(reversed(_db.metadata.sorted_tables))
     with engine.begin() as connection:
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
         if engine.dialect.name == "postgresql":
-            names = ", ".join(table.name for table in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+            connection.exec_driver_sql(
+                "SELECT setval(oid::regclass, 1, false) FROM pg_class WHERE relkind = 'S'"
+            )
 
 
 @pytest.fixture(scope="session")
@@ -195,7 +197,6 @@ def app(request, _shared_app, test_settings, tmp_path):
             _empty_tables()
             yield application
             _db.session.remove()
-            _empty_tables()
             _db.engine.dispose()
     finally:
         application.config.clear()
