@@ -1,9 +1,9 @@
 """The browser tests' live server: `python -m tests.e2e.serve`.
 
 Migrates and seeds the database of DATABASE_URL (the demo data with 40 cases), builds the search
-index, then serves the portal on 127.0.0.1 on a port the OS picks. The port is printed alone on
-stdout once the socket listens, so runs at the same time never race each other for a port (or
-talk to each other's server); everything else goes to stderr.
+index, then serves the portal (without rate limits) on 127.0.0.1 on a port the OS picks. The
+port is printed alone on stdout once the socket listens, so runs at the same time never race
+each other for a port (or talk to each other's server); everything else goes to stderr.
 """
 
 from __future__ import annotations
@@ -43,7 +43,10 @@ def main() -> int:
     with seeding.app_context():
         db.engine.dispose()
 
-    app = create_app()  # served fresh, as `flask run` after the seeding commands would be
+    # Served fresh, as `flask run` after the seeding commands would be; without rate limits, as
+    # the browser tests sign in and file cases far more often than a person would (the limits
+    # have tests of their own).
+    app = create_app({"RATELIMIT_ENABLED": False})
     server = make_server("127.0.0.1", port, app, threaded=True, fd=listener.fileno())
     print(port, file=stdout, flush=True)
     server.serve_forever()

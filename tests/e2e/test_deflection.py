@@ -45,13 +45,10 @@ def deflections(live_app) -> int:
         )
 
 
-def test_typing_a_subject_offers_resolved_cases(page, live_app):
+def test_typing_a_subject_offers_resolved_cases(new_page, live_app):
     subject = resolved_subject(live_app)
     before = deflections(live_app)
-    page.goto("/login")
-    page.get_by_label("Email").fill("customer@example.com")
-    page.get_by_label("Password").fill("casework-demo")
-    page.get_by_role("button", name="Sign in").click()
+    page = new_page("customer@example.com")
     expect(page).to_have_url(re.compile(r"/my$"))
     page.goto("/my/cases/new")
     # Selectors by id: an earlier test may have switched this customer to Persian.

@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import switch_language
+
 JALALI_DATE = re.compile(
     r"[۰-۹]{1,2} (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}"
 )
@@ -52,3 +54,14 @@ def test_language_choice_is_remembered_after_signing_in_again(page):
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
+
+
+def test_on_a_phone_the_language_is_switched_from_the_collapsed_menu(new_page, screenshot):
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+    page = new_page("colleague@example.com", language="fa", **phone)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator(".navbar-toggler")).to_be_visible()
+    screenshot(page, "home-phone")
+    switch_language(page, "en")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    screenshot(page, "home-phone")
