@@ -36,6 +36,24 @@ CSRF_PATTERN = re.compile(
 )
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` with every browser test (tests/e2e) in one group, run by one worker, so
+    a run starts one live server and one Chromium. (pytest-xdist groups `xdist_group` marks by
+    renaming node ids, which pytest 9 ignores; this groups by path.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class BrowserTestsTogether(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/e2e/"):
+                return "browser"
+            return super()._split_scope(nodeid)
+
+    return BrowserTestsTogether(config, log)
+
+
 @contextmanager
 def private_database(tmp_path_factory) -> Iterator[str]:
     """SQLite in a temporary folder, or a PostgreSQL database of this run's own, created

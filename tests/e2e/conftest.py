@@ -38,9 +38,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "e2e" in item.nodeid.split("/"):
             item.add_marker(pytest.mark.browser)
-            # Under pytest-xdist (`--dist loadgroup`), one worker runs every browser test, so a
-            # run starts one live server and one Chromium.
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -181,15 +178,21 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     form.locator("input[name='password']").fill(password)
     form.locator("button[type='submit']").click()
     expect(page.locator("#account-menu")).to_be_attached()  # hidden in a phone's closed menu
+    page.wait_for_load_state()  # the page's scripts (menus) are ready
 
 
 def switch_language(page, code: str) -> None:
     """Press the top bar's language button (opening the collapsed menu on narrow screens) and
     wait for the page in that language."""
+    button = page.locator(f"form.nav-lang button[value='{code}']")
     if page.viewport_size and page.viewport_size["width"] < NAVBAR_EXPANDS_AT:
+        page.wait_for_load_state()  # Bootstrap opens the menu once its script has run
         page.locator(".navbar-toggler").click()
-    page.locator(f"form.nav-lang button[value='{code}']").click()
+        # Open, not opening: a click during the animation can miss the button.
+        expect(page.locator(".navbar-collapse")).to_have_class(re.compile(r"\bshow\b"))
+    button.click()
     expect(page.locator("html")).to_have_attribute("lang", code)
+    page.wait_for_load_state()
 
 
 @pytest.fixture

@@ -11,8 +11,26 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import traceback
 
 SEED_COMMANDS = (["db", "upgrade"], ["seed-demo", "--cases", "40"], ["search", "rebuild"])
+
+
+def seed() -> int:
+    """Run the seeding commands as `flask` would; the exit code."""
+    from portal import create_app
+
+    app = create_app()
+    runner = app.test_cli_runner()
+    for command in SEED_COMMANDS:
+        with app.app_context():  # as `flask` gives every command
+            result = runner.invoke(args=command)
+        print(f"$ flask {' '.join(command)}\n{result.output}", flush=True)
+        if result.exit_code != 0:
+            if result.exc_info:
+                traceback.print_exception(*result.exc_info)
+            return 1
+    return 0
 
 
 def main() -> int:
@@ -26,26 +44,16 @@ def main() -> int:
     from werkzeug.serving import make_server
 
     from portal import create_app
-    from portal.extensions import db
 
-    seeding = create_app()
-    runner = seeding.test_cli_runner()
-    for command in SEED_COMMANDS:
-        with seeding.app_context():  # as `flask` gives every command
-            result = runner.invoke(args=command)
-        print(f"$ flask {' '.join(command)}\n{result.output}", flush=True)
-        if result.exit_code != 0:
-            if result.exc_info:
-                import traceback
-
-                traceback.print_exception(*result.exc_info)
-            return 1
-    with seeding.app_context():
-        db.engine.dispose()
-
-    # Served fresh, as `flask run` after the seeding commands would be; without rate limits, as
-    # the browser tests sign in and file cases far more often than a person would (the limits
-    # have tests of their own).
+    # Seeded in a child process, as by `flask` commands before `flask run`: `db upgrade` reads
+    # alembic.ini's logging settings, which would silence the server's own loggers.
+    child = os.fork()
+    if child == 0:
+        os._exit(seed())
+    if os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) != 0:
+        return 1
+    # Without rate limits: the browser tests sign in and file cases far more often than a
+    # person would (the limits have tests of their own).
     app = create_app({"RATELIMIT_ENABLED": False})
     server = make_server("127.0.0.1", port, app, threaded=True, fd=listener.fileno())
     print(port, file=stdout, flush=True)

@@ -26,6 +26,7 @@ def test_agent_signs_in_and_sees_persian_home(page, screenshot):
     expect(html).to_have_attribute("lang", "fa")
     expect(html).to_have_attribute("dir", "rtl")
     expect(page.locator("table time").first).to_have_text(JALALI_DATE)
+    page.wait_for_load_state()  # the menus work once Bootstrap's script has run
     page.locator("#account-menu").click()
     expect(page.get_by_role("button", name="خروج")).to_be_visible()
     # The layout really flips: the brand sits on the right in a right-to-left page.
@@ -43,6 +44,7 @@ def test_language_choice_is_remembered_after_signing_in_again(page):
     expect(page).to_have_url(re.compile(r"/$"))
     page.get_by_role("button", name="العربية").click()
     expect(page.locator("html")).to_have_attribute("lang", "ar")
+    page.wait_for_load_state()  # the menus work once Bootstrap's script has run
     page.locator("#account-menu").click()
     page.get_by_role("button", name="تسجيل الخروج").click()
     expect(page.locator("#account-menu")).to_have_count(0)

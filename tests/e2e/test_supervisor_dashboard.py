@@ -20,6 +20,7 @@ def test_supervisor_dashboard_in_english_and_persian(page, screenshot):
     page.get_by_label("Password").fill("casework-demo")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/$"))
+    page.wait_for_load_state()  # the menus work once Bootstrap's script has run
 
     page.get_by_role("button", name="Supervisor", exact=True).click()
     page.get_by_role("link", name="Dashboard", exact=True).click()
