@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask
 
-from portal.config import load_settings
+from portal.config import PASSWORD_HASH_METHOD, ConfigError, load_settings
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -20,6 +20,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_settings(app.instance_path))
     if config:
         app.config.update(config)
+    if app.config["PASSWORD_HASH_METHOD"] != PASSWORD_HASH_METHOD and not app.testing:
+        raise ConfigError(
+            f"PASSWORD_HASH_METHOD must be {PASSWORD_HASH_METHOD!r} outside of tests, "
+            f"got {app.config['PASSWORD_HASH_METHOD']!r}"
+        )
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

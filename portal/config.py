@@ -6,6 +6,10 @@ import os
 import secrets
 from pathlib import Path
 
+# How passwords are stored. Only a TESTING app may set PASSWORD_HASH_METHOD to another method
+# (the test suite signs in hundreds of times and uses a cheap one); create_app checks it.
+PASSWORD_HASH_METHOD = "scrypt"
+
 
 class ConfigError(RuntimeError):
     """The environment asks for something unsafe or impossible; the message says what to set."""
@@ -101,6 +105,7 @@ def load_settings(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 120),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT_MINUTES": _int("LOGIN_LOCKOUT_MINUTES", 15),
+        "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,
         "PASSWORD_RESET_MINUTES": _int("PASSWORD_RESET_MINUTES", 60),
         "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 6),
         "WTF_CSRF_TIME_LIMIT": None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import Flask
 
@@ -10,15 +12,16 @@ from portal.extensions import db
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
-def _configure_sqlite(dbapi_connection, _record) -> None:
-    """WAL for concurrent readers, enforced foreign keys, FULL sync for durable commits."""
+def _configure_sqlite(dbapi_connection, _record, *, synchronous: str = "FULL") -> None:
+    """WAL for concurrent readers, enforced foreign keys, FULL sync for durable commits (OFF,
+    no fsync, for the throwaway databases of a TESTING app)."""
     # Let SQLAlchemy (not pysqlite) issue BEGIN, so that transactions are real.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.close()
 
 
@@ -49,5 +52,8 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            sa.event.listen(engine, "connect", _configure_sqlite)
+            synchronous = "OFF" if app.testing else "FULL"
+            sa.event.listen(
+                engine, "connect", functools.partial(_configure_sqlite, synchronous=synchronous)
+            )
             sa.event.listen(engine, "begin", _begin_sqlite)

@@ -11,8 +11,6 @@ import random
 from collections.abc import Callable
 from datetime import time, timedelta
 
-from werkzeug.security import generate_password_hash
-
 from portal.demo_content import ACCOUNT_NAMES, CONTACT_NAMES, SCENARIOS
 from portal.extensions import db
 from portal.models import (
@@ -41,6 +39,7 @@ from portal.models import (
 )
 from portal.models._base import utcnow
 from portal.services import sla
+from portal.services.accounts import hash_password
 
 DEMO_CASE_COUNT = 300
 DEMO_DAYS = 90
@@ -201,7 +200,7 @@ def seed_reference_data(password: str) -> dict:
         RoutingRule, category=None, defaults={"position": 1000, "queue": queues["Front line"]}
     )
 
-    password_hash = generate_password_hash(password)
+    password_hash = hash_password(password)
     staff = {}
     for email, name, role, tier, queue_names in STAFF:
         user = _get_or_create(

@@ -1,8 +1,9 @@
 """Fixtures: `app` (clean database, temporary folders), `db`, `client`, `login_as`.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (in a
-database of its own beside that one, so parallel runs do not collide). The
-schema is built once per run; every test starts from empty tables.
+database of its own beside that one, so parallel runs do not collide). The schema and the
+application are built once per run (per pytest-xdist worker); every test starts from empty
+tables.
 """
 
 from __future__ import annotations
@@ -14,18 +15,43 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import BadSignature
 
 from portal import create_app
 from portal.extensions import db as _db
+from portal.extensions import limiter
 from tests import factories
 
 # The hand-worked KPI week (`week` fixture) for the KPI, dashboard, goal and report tests.
 pytest_plugins = ["tests.kpi_week"]
 
+# Apps made by tests never read or write a key in the checkout's instance/ folder (parallel
+# workers on a fresh clone would race to create it).
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+
 CSRF_PATTERN = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
 )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` with every browser test (tests/e2e) in one group, run by one worker, so
+    a run starts one live server and one Chromium. (pytest-xdist groups `xdist_group` marks by
+    renaming node ids, which pytest 9 ignores; this groups by path.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class BrowserTestsTogether(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/e2e/"):
+                return "browser"
+            return super()._split_scope(nodeid)
+
+    return BrowserTestsTogether(config, log)
 
 
 @contextmanager
@@ -44,6 +70,8 @@ def private_database(tmp_path_factory) -> Iterator[str]:
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        # A throwaway database: commits need not wait for the write-ahead log's fsync.
+        connection.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     try:
         yield url.rsplit("/", 1)[0] + f"/{name}"
     finally:
@@ -53,13 +81,44 @@ def private_database(tmp_path_factory) -> Iterator[str]:
 
 
 class CsrfClient(FlaskClient):
-    """A test client that sends the page's CSRF token with form posts, as a browser would."""
+    """A test client that sends the page's CSRF token with form posts, as a browser would.
+
+    The token is read from a page once per session and reused, as a browser reuses the token
+    of the page it has open: it stays valid until the session's CSRF secret changes (sign-in
+    and sign-out start a new session), and then the next post reads a fresh one.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._csrf_token: tuple[str, str] | None = None  # (the session's secret, its token)
+
+    def _csrf_secret(self) -> str | None:
+        """The CSRF secret in this client's session cookie, if it has one."""
+        app = self.application
+        try:
+            cookie = self.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        except TypeError:  # a client made with use_cookies=False
+            return None
+        serializer = app.session_interface.get_signing_serializer(app)
+        if cookie is None or serializer is None:
+            return None
+        try:
+            return serializer.loads(cookie.value).get("csrf_token")
+        except BadSignature:
+            return None
 
     def csrf_token(self) -> str:
-        page = self.get("/login", follow_redirects=True).get_data(as_text=True)
-        match = CSRF_PATTERN.search(page)
-        assert match, "no CSRF token on the page"
-        return match.group(1) or match.group(2)
+        secret = self._csrf_secret()
+        if secret is None or self._csrf_token is None or self._csrf_token[0] != secret:
+            page = self.get("/login", follow_redirects=True).get_data(as_text=True)
+            match = CSRF_PATTERN.search(page)
+            assert match, "no CSRF token on the page"
+            token = match.group(1) or match.group(2)
+            secret = self._csrf_secret()
+            if secret is None:  # no cookie jar to read: fetch again next time
+                return token
+            self._csrf_token = (secret, token)
+        return self._csrf_token[1]
 
     def open(self, *args, **kwargs):
         # What the test set up is committed first, as it would be before a real browser
@@ -95,6 +154,7 @@ def _settings(folder, url: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "MAIL_BACKEND": "console",
         "BASE_URL": "http://casework.test",
+        "PASSWORD_HASH_METHOD": factories.PASSWORD_HASH_METHOD,
     }
 
 
@@ -110,33 +170,55 @@ def _schema(test_settings):
 
 
 def _empty_tables() -> None:
+    """Delete every row and restart the id sequences, so ids count from 1 in every test on both
+    engines. (DELETE, not TRUNCATE: on PostgreSQL a TRUNCATE makes new files for every table,
+    some 0.2 s, where deleting the few rows a test made takes milliseconds.)"""
     engine = _db.engine
-    tables = list(reversed(_db.metadata.sorted_tables))
     with engine.begin() as connection:
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
         if engine.dialect.name == "postgresql":
-            names = ", ".join(table.name for table in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+            connection.exec_driver_sql(
+                "SELECT setval(oid::regclass, 1, false) FROM pg_class WHERE relkind = 'S'"
+            )
+
+
+@pytest.fixture(scope="session")
+def _shared_app(_schema, test_settings) -> Flask:
+    """The application the tests share: building one compiles every URL rule, and a shared one
+    keeps its compiled templates and SQL statements from test to test."""
+    application = create_app(test_settings)
+    application.test_client_class = CsrfClient
+    return application
 
 
 @pytest.fixture
-def app(_schema, test_settings, tmp_path):
-    """A fresh application over empty tables."""
-    settings = {
-        **test_settings,
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
-    }
-    application = create_app(settings)
-    application.test_client_class = CsrfClient
-    with application.app_context():
-        _empty_tables()
-        yield application
-        _db.session.remove()
-        _empty_tables()
-        _db.engine.dispose()
+def app(request, _shared_app, test_settings, tmp_path):
+    """The application over empty tables, with upload and index folders of the test's own.
+
+    Shared by the tests: settings a test changes in `app.config` are put back after it. A test
+    that adds routes or blueprints is marked `@pytest.mark.fresh_app` and gets its own.
+    """
+    folders = {"UPLOAD_DIR": str(tmp_path / "uploads"), "SEARCH_INDEX_DIR": str(tmp_path / "index")}
+    if request.node.get_closest_marker("fresh_app"):
+        application = create_app({**test_settings, **folders})
+        application.test_client_class = CsrfClient
+    else:
+        application = _shared_app
+    settings = dict(application.config)
+    application.config.update(folders)
+    # Flask-Limiter keeps `enabled` on its one instance, as the last app made set it (tests
+    # make rate-limited apps of their own): this app's setting again.
+    limiter.enabled = application.config["RATELIMIT_ENABLED"]
+    try:
+        with application.app_context():
+            _empty_tables()
+            yield application
+            _db.session.remove()
+            _db.engine.dispose()
+    finally:
+        application.config.clear()
+        application.config.update(settings)
 
 
 @pytest.fixture

@@ -26,7 +26,9 @@ from portal.models import (
 )
 
 PASSWORD = "correct horse battery"
-_PASSWORD_HASH = generate_password_hash(PASSWORD)
+# The suite's app hashes with this (see tests/conftest.py); production keeps scrypt.
+PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method=PASSWORD_HASH_METHOD)
 _sequence = itertools.count(1)
 
 

@@ -9,6 +9,8 @@ import time
 
 from aiosmtpd.controller import Controller
 
+BIND_ATTEMPTS = 5
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -31,13 +33,23 @@ class LoopbackSMTP:
     """`with LoopbackSMTP() as smtp:` ... `smtp.wait_for(n)` returns the messages received."""
 
     def __init__(self):
-        self.port = free_port()
+        self.port: int | None = None
         self._collector = _Collector()
-        self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
+        self._controller: Controller | None = None
 
     def __enter__(self):
-        self._controller.start()
-        return self
+        # A free port can be taken by another process (a parallel worker or run) before the
+        # server binds it: then the start fails and another port is tried.
+        for _ in range(BIND_ATTEMPTS):
+            port = free_port()
+            controller = Controller(self._collector, hostname="127.0.0.1", port=port)
+            try:
+                controller.start()
+            except OSError:
+                continue
+            self.port, self._controller = port, controller
+            return self
+        raise RuntimeError(f"no free port for the test SMTP server in {BIND_ATTEMPTS} attempts")
 
     def __exit__(self, *exc):
         self._controller.stop()

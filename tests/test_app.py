@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from portal import create_app
 from portal.config import ConfigError, load_settings
+from portal.extensions import db as _db
 from portal.models import Case, Role
 from tests import factories
 
@@ -68,15 +69,26 @@ def test_bad_number_setting_says_what_to_fix(monkeypatch, tmp_path):
         load_settings(str(tmp_path))
 
 
-def test_sqlite_connections_are_configured_for_safety(app, db):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas only")
-    with db.engine.connect() as connection:
+def test_sqlite_connections_are_configured_for_safety(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    with app.app_context(), _db.engine.connect() as connection:
         pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
         assert pragma("journal_mode") == "wal"
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") >= 5000
-        assert pragma("synchronous") == 2  # FULL
+        assert pragma("synchronous") == 2  # FULL: a commit waits for the disk
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def test_the_suites_databases_skip_the_fsync_at_commit(db):
+    """Test databases are thrown away, so their commits do not wait for the disk."""
+    with db.engine.connect() as connection:
+        if db.engine.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 0  # OFF
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        else:
+            assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
 
 
 def test_foreign_keys_are_enforced(db):
@@ -99,6 +111,7 @@ def test_api_clients_get_json_errors(client):
     assert response.get_json()["error"]["status"] == 404
 
 
+@pytest.mark.fresh_app
 def test_unexpected_error_is_a_500_page_without_traceback(app, client):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 

@@ -87,7 +87,8 @@ def test_deactivated_user_sees_nothing(world, db):
 
 @pytest.fixture
 def gated_app(app):
-    """A blueprint with one view per role gate, registered only for this test."""
+    """A blueprint with one view per role gate, registered only for this test (which is marked
+    `fresh_app`: it gets an application of its own)."""
     gates = Blueprint("gates", __name__)
     gates.add_url_rule("/_gate/staff", "staff", authz.staff_required(lambda: "staff ok"))
     gates.add_url_rule(
@@ -101,6 +102,7 @@ def gated_app(app):
     return app
 
 
+@pytest.mark.fresh_app
 @pytest.mark.parametrize(
     "role, allowed",
     [
@@ -119,6 +121,7 @@ def test_role_gates(gated_app, client, login_as, role, allowed):
             assert f"{gate} ok" not in response.get_data(as_text=True)
 
 
+@pytest.mark.fresh_app
 def test_role_gates_send_anonymous_visitors_to_sign_in(gated_app, client):
     response = client.get("/_gate/staff")
     assert response.status_code == 302

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -67,12 +68,21 @@ COMMON_PASSWORDS = frozenset(
         "123qweasd",
     ]
 )
-# Compared against when the address is unknown, so both answers take the same time.
-_DUMMY_HASH = generate_password_hash("casework-no-such-user")
 
 
 class EmailTaken(DomainError):
     """Another user already signs in with this address."""
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password: scrypt, or a cheaper method in a TESTING app."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Compared against when the address is unknown, so both answers take the same time."""
+    return generate_password_hash("casework-no-such-user", method=method)
 
 
 def hash_token(token: str) -> str:
@@ -117,7 +127,7 @@ def register_customer(
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         role=Role.CUSTOMER,
         contact=contact,
         language=language,
@@ -156,7 +166,8 @@ def authenticate(email: str, password: str, *, ip_address: str) -> User | None:
         audit.record("user.login", ip_address=ip_address, outcome="throttled", email=email)
         raise TooManyAttempts(max(1, int(retry_after.total_seconds())))
     user = find_user(email)
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    dummy = _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    valid = check_password_hash(user.password_hash if user else dummy, password)
     if user is None or not valid or not user.is_active:
         db.session.add(LoginAttempt(email=email, ip_address=ip_address))
         audit.record("user.login", by=user, ip_address=ip_address, outcome="failed", email=email)
@@ -248,7 +259,7 @@ def set_password(
     user: User, password: str, *, by: User | None = None, keep_token=None, ip_address=None
 ) -> None:
     """Store a new password hash and end the user's other sessions."""
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     revoke_sessions(user, except_token=keep_token)
     audit.record("user.password_change", by=by or user, subject=user, ip_address=ip_address)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from portal import create_app
+from portal.config import ConfigError
+from portal.extensions import db as _db
 from portal.models import AuditEvent, LoginAttempt, Role, UserSession
 from portal.services import accounts
 from tests import factories
@@ -41,12 +44,37 @@ def test_stored_hash_is_not_accepted_as_password(client, db):
     assert client.get("/").status_code == 302
 
 
-def test_password_is_hashed_with_scrypt(db):
+def test_password_is_hashed_with_scrypt(app, test_settings):
+    """The suite's app hashes cheaply (TESTING); an app configured for real uses scrypt."""
+    settings = {
+        k: v for k, v in test_settings.items() if k not in ("TESTING", "PASSWORD_HASH_METHOD")
+    }
+    production = create_app(settings)
+    assert not production.testing
+    with production.app_context():
+        user = accounts.register_customer(
+            email="new@person.example", name="New Person", password="a long passphrase"
+        )
+        assert user.password_hash.startswith("scrypt:")
+        assert "a long passphrase" not in user.password_hash
+        assert accounts.verify_password(user, "a long passphrase")
+        _db.session.rollback()
+        _db.engine.dispose()
+
+
+def test_a_cheap_password_hash_is_refused_outside_of_tests(test_settings):
+    settings = {**test_settings, "TESTING": False}
+    assert settings["PASSWORD_HASH_METHOD"] != "scrypt"
+    with pytest.raises(ConfigError, match="PASSWORD_HASH_METHOD must be 'scrypt'"):
+        create_app(settings)
+
+
+def test_the_suite_hashes_passwords_cheaply(db):
     user = accounts.register_customer(
         email="new@person.example", name="New Person", password="a long passphrase"
     )
-    assert user.password_hash.startswith("scrypt:")
-    assert "a long passphrase" not in user.password_hash
+    assert user.password_hash.startswith(f"{factories.PASSWORD_HASH_METHOD}$")
+    assert accounts.verify_password(user, "a long passphrase")
 
 
 def test_repeated_failures_throttle_that_address_from_that_client(app, client, db):

@@ -1,18 +1,18 @@
-"""A real server on a free port, with demo data, driven by Debian's Chromium through Playwright."""
+"""The portal served on a port of its own, with demo data, driven by Debian's Chromium through
+Playwright; helpers to sign in, switch language and take screenshots for the browser tests."""
 
 from __future__ import annotations
 
 import os
-import shutil
+import re
+import select
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-
-from tests.mailbox import free_port
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -23,8 +23,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+DEMO_PASSWORD = "casework-demo"
+VIEWPORT = {"width": 1280, "height": 900}
+NAVBAR_EXPANDS_AT = 992  # px: Bootstrap's `navbar-expand-lg`; narrower, the menu is collapsed
+SERVER_START_SECONDS = 180  # migrating, seeding and indexing, on a loaded machine
+
+# Pages, menus and redirects take their time on a busy machine: every expect() waits this long.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):
@@ -91,65 +98,125 @@ def live_app(live_settings):
 
 @pytest.fixture(scope="session")
 def live_server(live_settings):
-    """`flask run` on 127.0.0.1 over a fresh SQLite database seeded with the demo data."""
+    """The portal over a fresh SQLite database seeded with the demo data (tests/e2e/serve.py),
+    on a port the OS gave that process; its log is server.log in the live folder."""
     folder = Path(live_settings["LOG_FOLDER"])
-    env = {**os.environ, **live_settings}
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [*flask, "seed-demo", "--cases", "40"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    subprocess.run(
-        [*flask, "search", "rebuild"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env["BASE_URL"] = base_url
-    log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(
-        [*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    deadline = time.monotonic() + 30
-    while True:
+    with open(folder / "server.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.serve"],
+            cwd=ROOT,
+            env={**os.environ, **live_settings},
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
         try:
-            urllib.request.urlopen(f"{base_url}/healthz", timeout=1)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
+            ready, _, _ = select.select([server.stdout], [], [], SERVER_START_SECONDS)
+            port = server.stdout.readline().strip() if ready else ""
+            if not port.isdigit():
+                raise RuntimeError(f"the server did not start; see {folder / 'server.log'}")
+            base_url = f"http://127.0.0.1:{port}"
+            urllib.request.urlopen(f"{base_url}/healthz", timeout=30).close()
+            yield base_url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
                 server.kill()
-                raise RuntimeError(
-                    f"the server did not start; see {folder / 'server.log'}"
-                ) from None
-            time.sleep(0.2)
-    yield base_url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+                server.wait()
 
 
-@pytest.fixture
-def page(chromium_path, live_server):
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One Chromium for the whole run; every test gets fresh contexts (cookies, storage) of it."""
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
         )
-        context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        dialogs = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        yield page
-        context.close()
+        yield browser
         browser.close()
-        assert not dialogs, f"a page opened a dialog: {dialogs}"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _clean_artifacts():
-    shutil.rmtree(ARTIFACTS / "screenshots", ignore_errors=True)
+@pytest.fixture
+def new_page(browser, live_server):
+    """`new_page(user=None, *, language=None, **context_options)`: a page in a fresh browser
+    context (cookies of its own) on the live server, signed in as `user` (a demo address) and
+    switched to `language` when given. A test fails if any of its pages opened a dialog."""
+    contexts = []
+    dialogs = []
+
+    def make(user: str | None = None, *, language: str | None = None, **options):
+        context = browser.new_context(**{"base_url": live_server, "viewport": VIEWPORT, **options})
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        if user:
+            sign_in(page, user)
+        if language:
+            switch_language(page, language)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not dialogs, f"a page opened a dialog: {dialogs}"
+
+
+@pytest.fixture
+def page(new_page):
+    """A page in a fresh browser context, signed out."""
+    return new_page()
+
+
+def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the form (in whatever language the page is) and wait until signed in."""
+    page.goto("/login")
+    form = page.locator("main form[method='post']")
+    form.locator("input[name='email']").fill(email)
+    form.locator("input[name='password']").fill(password)
+    form.locator("button[type='submit']").click()
+    expect(page.locator("#account-menu")).to_be_attached()  # hidden in a phone's closed menu
+    page.wait_for_load_state()  # the page's scripts (menus) are ready
+
+
+def switch_language(page, code: str) -> None:
+    """Press the top bar's language button (opening the collapsed menu on narrow screens) and
+    wait for the page in that language."""
+    button = page.locator(f"form.nav-lang button[value='{code}']")
+    if page.viewport_size and page.viewport_size["width"] < NAVBAR_EXPANDS_AT:
+        page.wait_for_load_state()  # Bootstrap opens the menu once its script has run
+        page.locator(".navbar-toggler").click()
+        # Open, not opening: a click during the animation can miss the button.
+        expect(page.locator(".navbar-collapse")).to_have_class(re.compile(r"\bshow\b"))
+    button.click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def screenshot(request):
+    """`screenshot(page, step, lang=None)` saves test-artifacts/<test>/<step>-<lang>.png, `lang`
+    being the page's own unless given, and returns the PNG's bytes. A test's first screenshot
+    clears what an earlier run left in its folder."""
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    first = True
+
+    def shoot(page, step: str, lang: str | None = None, *, full_page: bool = True) -> bytes:
+        nonlocal first
+        folder.mkdir(parents=True, exist_ok=True)
+        if first:
+            for old in folder.glob("*.png"):
+                old.unlink(missing_ok=True)
+            first = False
+        lang = lang or page.locator("html").get_attribute("lang") or "none"
+        png = page.screenshot(full_page=full_page)
+        path = folder / f"{step}-{lang}.png"
+        partial = folder / f".{path.name}.{os.getpid()}"
+        partial.write_bytes(png)
+        partial.replace(path)  # whole files only, even with another run writing the same one
+        return png
+
+    return shoot

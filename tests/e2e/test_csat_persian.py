@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Feedback, FeedbackKind, User
 from portal.services import cases, outbox, surveys
-from tests.e2e.conftest import ARTIFACTS
 
 CUSTOMER = "customer@example.com"
 LINK = re.compile(r"https?://\S+/feedback/s/[A-Za-z0-9._\-]+\?score=\d+")
@@ -48,7 +48,7 @@ def resolve_a_case_in_persian(live_app) -> str:
         return case.number
 
 
-def test_persian_customer_rates_a_case_from_the_survey_email(page, live_app, live_smtp):
+def test_persian_customer_rates_a_case_from_the_survey_email(page, live_app, live_smtp, screenshot):
     number = resolve_a_case_in_persian(live_app)
     mails = [
         m
@@ -62,22 +62,20 @@ def test_persian_customer_rates_a_case_from_the_survey_email(page, live_app, liv
     five = urlsplit(links[-1])  # the "5" link; opened on the live server's own address
     page.goto(f"{five.path}?{five.query}")
 
-    assert page.locator("html").get_attribute("dir") == "rtl"
-    assert page.locator("html").get_attribute("lang") == "fa"
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("lang", "fa")
     chosen = page.locator("input[name='score'][value='5']")
-    assert chosen.is_checked()  # pre-selected from the link; nothing stored yet
-    shots = ARTIFACTS / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / "csat-survey-fa.png"), full_page=True)
+    expect(chosen).to_be_checked()  # pre-selected from the link; nothing stored yet
+    screenshot(page, "survey")
     page.locator("#survey-form button[type='submit']").click()
-    page.wait_for_url(re.compile(r"/feedback/s/.+/thanks"))
+    expect(page).to_have_url(re.compile(r"/feedback/s/.+/thanks"))
 
-    assert page.locator("html").get_attribute("dir") == "rtl"
-    assert page.locator(".rating-given").get_attribute("data-score") == "5"
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator(".rating-given")).to_have_attribute("data-score", "5")
     page.locator("textarea[name='comment']").fill("پاسخ سریع و دقیق بود، ممنون")
     page.locator("#survey-thanks form button[type='submit']").click()
-    page.wait_for_url(re.compile(r"saved=comment"))
-    page.screenshot(path=str(shots / "csat-thanks-fa.png"), full_page=True)
+    expect(page).to_have_url(re.compile(r"saved=comment"))
+    screenshot(page, "thanks")
 
     with live_app.app_context():
         case_id = Case.id_from_number(number)

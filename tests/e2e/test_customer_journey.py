@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import Case, User
 from portal.services import cases, outbox
-from tests.e2e.conftest import ARTIFACTS
 
 XSS = '"><img src=x onerror=alert(1)><svg onload=alert(2)>'
 
@@ -28,7 +28,7 @@ def register(page, email, name):
     page.get_by_label("Password", exact=True).fill("a long enough passphrase")
     page.get_by_label("Repeat the password").fill("a long enough passphrase")
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(re.compile(r"/my$"))
+    expect(page).to_have_url(re.compile(r"/my$"))
 
 
 def agent_replies(live_app, subject, body):
@@ -42,9 +42,9 @@ def agent_replies(live_app, subject, body):
         return case.number
 
 
-def test_customer_files_follows_solves_and_reopens_a_case(page, live_app, live_smtp, tmp_path):
-    shots = ARTIFACTS / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
+def test_customer_files_follows_solves_and_reopens_a_case(
+    page, live_app, live_smtp, tmp_path, screenshot
+):
     register(page, "nadia@journey.example", "Nadia Journey")
 
     page.get_by_role("link", name="File a new case").first.click()
@@ -54,19 +54,19 @@ def test_customer_files_follows_solves_and_reopens_a_case(page, live_app, live_s
     )
     page.get_by_label("Attachments").set_input_files(str(png_file(tmp_path)))
     page.get_by_role("button", name="Send").click()
-    page.wait_for_url(re.compile(r"/my/cases/CS-\d{6}$"))
-    assert page.get_by_text("We received your case").is_visible()
-    assert page.get_by_role("link", name="screenshot.png").first.is_visible()
+    expect(page).to_have_url(re.compile(r"/my/cases/CS-\d{6}$"))
+    expect(page.get_by_text("We received your case")).to_be_visible()
+    expect(page.get_by_role("link", name="screenshot.png").first).to_be_visible()
 
     page.goto("/my/cases")
-    assert page.get_by_role("link", name="Invoice PDF will not open").is_visible()
+    expect(page.get_by_role("link", name="Invoice PDF will not open")).to_be_visible()
 
     number = agent_replies(
         live_app, "Invoice PDF will not open", "Please try the new **download link**."
     )
     page.goto(f"/my/cases/{number}")
-    assert page.get_by_text("Please try the new").is_visible()
-    assert page.locator("strong", has_text="download link").is_visible()
+    expect(page.get_by_text("Please try the new")).to_be_visible()
+    expect(page.locator("strong", has_text="download link")).to_be_visible()
 
     messages = live_smtp.wait_for(2)
     reply_mail = [
@@ -76,10 +76,12 @@ def test_customer_files_follows_solves_and_reopens_a_case(page, live_app, live_s
     assert "Please try the new" in reply_mail[0].get_body(("plain",)).get_content()
 
     page.get_by_role("button", name="My problem is solved").click()
-    assert page.locator(".badge", has_text="Resolved").first.is_visible()
+    expect(page.get_by_text("The case is marked as solved.")).to_be_visible()
+    expect(page.locator(".badge", has_text=re.compile(r"^Resolved$")).first).to_be_visible()
     page.get_by_role("button", name="Reopen this case").click()
-    assert page.locator(".badge", has_text="Open").first.is_visible()
-    page.screenshot(path=str(shots / "customer-case.png"), full_page=True)
+    expect(page.get_by_text("The case is open again.")).to_be_visible()
+    expect(page.locator(".badge", has_text=re.compile(r"^Open$")).first).to_be_visible()
+    screenshot(page, "customer-case")
 
 
 def test_hostile_input_stays_inert_for_customers_and_agents(page, live_app, tmp_path):
@@ -91,20 +93,22 @@ def test_hostile_input_stays_inert_for_customers_and_agents(page, live_app, tmp_
         str(png_file(tmp_path, name=f"x{XSS[:20]}.png"))
     )
     page.get_by_role("button", name="Send").click()
-    page.wait_for_url(re.compile(r"/my/cases/CS-\d{6}$"))
+    expect(page).to_have_url(re.compile(r"/my/cases/CS-\d{6}$"))
     case_url = page.url
     page.get_by_label("Your reply").fill(XSS)
     page.get_by_role("button", name="Send reply").click()
+    expect(page.locator(".alert", has_text="Your reply was added.")).to_be_visible()
     for url in (case_url, "/my", "/my/cases", "/profile"):
         page.goto(url)
         assert page.evaluate("document.querySelectorAll('[onerror],[onload]').length") == 0
         assert page.evaluate("document.querySelectorAll('a[href^=\"javascript:\"]').length") == 0
     page.locator("#account-menu").click()
     page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("#account-menu")).to_have_count(0)
     page.goto("/login")
     page.get_by_label("Email").fill("agent@example.com")
     page.get_by_label("Password").fill("casework-demo")
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$"))
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_text(XSS).first).to_be_visible()  # shown as text; a dialog fails the test
     assert page.evaluate("document.querySelectorAll('[onerror],[onload]').length") == 0
-    assert page.get_by_text(XSS).first.is_visible()  # shown as text; a dialog fails the fixture
