@@ -148,7 +148,8 @@ def test_one_case_from_filing_to_rating(new_page, live_app, live_smtp, screensho
     expect(specialist).to_have_url(re.compile(rf"/agent/cases/{number}#event-\d+$"))
     specialist.get_by_role("button", name="Take it").click()
     expect(specialist.locator(".alert").first).to_be_visible()
-    specialist.locator("#reply-form textarea[name='body']").fill("Install driver 4.2, then try again.")
+    reply_box = specialist.locator("#reply-form textarea[name='body']")
+    reply_box.fill("Install driver 4.2, then try again.")
     specialist.locator("#reply-form button[type='submit']", has_text="Send").click()
     expect(specialist.get_by_text("Install driver 4.2").first).to_be_visible()
     both_languages(specialist, screenshot, "06-specialist-replied")
@@ -206,7 +207,9 @@ def test_one_case_from_filing_to_rating(new_page, live_app, live_smtp, screensho
     with live_app.app_context():
         case_id = Case.id_from_number(number)
         scores = db.session.scalars(
-            db.select(Feedback.score).where(Feedback.case_id == case_id, Feedback.score.is_not(None))
+            db.select(Feedback.score).where(
+                Feedback.case_id == case_id, Feedback.score.is_not(None)
+            )
         ).all()
         db.session.remove()
     assert scores == [5]
