@@ -19,7 +19,7 @@ from flask_babel import (
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from jinja2 import pass_eval_context
+from jinja2 import pass_context, pass_eval_context
 from markupsafe import Markup, escape
 
 from portal.extensions import babel
@@ -284,6 +284,31 @@ def _text_translations(app: Flask) -> None:
     )
 
 
+LOCALE_FILTERS = {
+    "local_date": local_date,
+    "digits": native_digits,
+    "local_day": local_day,
+    "business_minutes": business_minutes,
+    "duration": duration,
+    "file_size": file_size,
+    "day_input": day_input,
+}
+
+
+def _per_request(function):
+    """A filter whose output depends on the reader's language or time zone. Marked as needing
+    the render context so that Jinja never works it out once, at compile time, for a literal
+    (`1700|digits` would otherwise keep the digits of whoever first loaded the template)."""
+
+    @pass_context
+    def filter_(_context, value, *args, **kwargs):
+        return function(value, *args, **kwargs)
+
+    filter_.__name__ = function.__name__
+    filter_.__doc__ = function.__doc__
+    return filter_
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("ARABIC_INDIC_DIGITS", False)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(
@@ -291,15 +316,10 @@ def init_app(app: Flask) -> None:
     )
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     _text_translations(app)
-    app.jinja_env.filters["local_date"] = local_date
-    app.jinja_env.filters["digits"] = native_digits
-    app.jinja_env.filters["local_day"] = local_day
-    app.jinja_env.filters["business_minutes"] = business_minutes
-    app.jinja_env.filters["duration"] = duration
-    app.jinja_env.filters["file_size"] = file_size
+    for name, function in LOCALE_FILTERS.items():
+        app.jinja_env.filters[name] = _per_request(function)
     app.jinja_env.filters["isolate"] = isolate
     app.jinja_env.filters["bdi"] = bdi
-    app.jinja_env.filters["day_input"] = day_input
     app.jinja_env.globals["day_example"] = day_example
     app.jinja_env.filters["markdown"] = render_markdown
 

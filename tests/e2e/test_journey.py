@@ -104,7 +104,7 @@ def test_one_case_from_filing_to_rating(new_page, live_app, live_smtp, screensho
     signals.step(number, notified=set(), mailed={CUSTOMER}, wait_for_mail=1)
 
     # 2. The agent finds it in the queue and takes it: nobody else needs to know.
-    agent = new_page(AGENT)
+    agent = new_page(AGENT, language="en")
     agent.goto(f"/agent/cases/{number}")
     agent.get_by_role("button", name="Take it").click()
     expect(agent.locator(".alert").first).to_be_visible()
@@ -142,7 +142,7 @@ def test_one_case_from_filing_to_rating(new_page, live_app, live_smtp, screensho
     )
 
     # 6. The specialist follows the notification to the exact event, takes the case, replies.
-    specialist = new_page(SPECIALIST)
+    specialist = new_page(SPECIALIST, language="en")
     specialist.goto("/agent/notifications")
     specialist.locator(f"a[href*='/agent/cases/{number}#event-']").first.click()
     expect(specialist).to_have_url(re.compile(rf"/agent/cases/{number}#event-\d+$"))
@@ -156,7 +156,7 @@ def test_one_case_from_filing_to_rating(new_page, live_app, live_smtp, screensho
     signals.step(number, notified=set(), mailed={CUSTOMER}, wait_for_mail=1)
 
     # 7. The supervisor closes the escalation: who asked and who works the case are told.
-    supervisor = new_page(SUPERVISOR)
+    supervisor = new_page(SUPERVISOR, language="en")
     supervisor.goto("/supervisor/escalations")
     row = supervisor.locator(".card", has_text=number).first
     row.get_by_role("button", name="Close escalation").click()

@@ -74,7 +74,8 @@ def test_macro_goes_in_at_the_cursor_and_the_draft_survives_a_reload(page, live_
     page.locator("#reply-form button[type=submit]:not([formaction])").click()
     expect(page.locator("ol li", has_text="draft e2e note")).to_have_count(1)
     expect(box).to_have_value("")
-    assert page.evaluate(DRAFT_KEYS) == []
+    # The sent page's script forgets the draft: wait for it rather than racing it.
+    page.wait_for_function(f"() => {DRAFT_KEYS}.length === 0")
     page.reload()
     expect(box).to_have_value("")
     expect(page.locator("#internal")).not_to_be_checked()

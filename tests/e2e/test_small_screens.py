@@ -48,7 +48,7 @@ def test_reports_table_fits_a_laptop_and_scrolls_by_keyboard_when_narrower(page)
     page.set_viewport_size({"width": 1366, "height": 768})
     sign_in(page, "supervisor@example.com", "en")
     page.goto("/supervisor/reports")
-    region = page.get_by_role("region", name="Reports")
+    region = page.get_by_role("region", name="Report table (scrolls sideways)")
     expect(region).to_be_visible()
     assert region.evaluate("el => el.scrollWidth - el.clientWidth") <= 0  # nothing clipped
     last_header = page.locator("#report-table thead th").last
