@@ -53,9 +53,6 @@ def _install_template_globals(state) -> None:
         notification_label=inbox.label,
         notification_text=inbox.display_text,
         unread_notification_count=unread_notification_count,
-        # The digits the badge's script writes counts with (a call: Jinja would fold a
-        # filter on a literal once, at compile time, in whatever language came first).
-        badge_digits=lambda: native_digits("0123456789"),
     )
 
 
