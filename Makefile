@@ -27,7 +27,7 @@ run: $(VENV)/.installed translations
 	$(FLASK) search rebuild
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# One pytest-xdist worker per core; the browser tests all run on one of them (tests/conftest.py).
+# One pytest-xdist worker per core; the browser tests run in two groups (tests/conftest.py).
 test: $(VENV)/.installed-dev translations
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 

@@ -36,17 +36,25 @@ CSRF_PATTERN = re.compile(
 )
 
 
+# The browser tests that visit every main page (the longest): one worker runs them, another the
+# rest of tests/e2e.
+BROWSER_AUDITS = ("tests/e2e/test_accessibility.py", "tests/e2e/test_csp.py")
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """`--dist loadgroup` with every browser test (tests/e2e) in one group, run by one worker, so
-    a run starts one live server and one Chromium. (pytest-xdist groups `xdist_group` marks by
-    renaming node ids, which pytest 9 ignores; this groups by path.)"""
+    """`--dist loadgroup` with the browser tests (tests/e2e) in two groups of about equal
+    length, the page audits and the journeys, so that each of two workers starts one live server
+    and one Chromium, and the rest of the suite fills the gaps. (pytest-xdist groups
+    `xdist_group` marks by renaming node ids, which pytest 9 ignores; this groups by path.)"""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
     class BrowserTestsTogether(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(BROWSER_AUDITS):
+                return "browser-audits"
             if nodeid.startswith("tests/e2e/"):
                 return "browser"
             return super()._split_scope(nodeid)
