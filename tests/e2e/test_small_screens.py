@@ -31,6 +31,11 @@ def test_queue_shows_status_priority_and_due_on_a_phone(page, language):
     page.locator("main .list-group a").first.click()
     rows = page.locator("main table tbody tr")
     expect(rows.first).to_be_visible()
+    # Read the layout once it has settled (web fonts in, scripts run), as a person would see it:
+    # a measure taken at once raced the font swap on a busy machine.
+    page.wait_for_load_state()
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth")
     assert horizontal_overflow(page) <= 0
     for row in range(min(rows.count(), 3)):
         cells = rows.nth(row).locator("td")
