@@ -38,7 +38,7 @@ CSRF_PATTERN = re.compile(
 
 # The browser tests that visit every main page (the longest): one worker runs them, another the
 # rest of tests/e2e.
-BROWSER_AUDITS = ("tests/e2e/test_accessibility.py", "tests/e2e/test_csp.py")
+BROWSER_AUDITS = ("tests/e2e/test_page_audits.py",)
 
 
 @pytest.hookimpl(optionalhook=True)

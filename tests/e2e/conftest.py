@@ -197,6 +197,21 @@ def switch_language(page, code: str) -> None:
 
 
 @pytest.fixture
+def english_afterwards(live_app):
+    """A test that switches a demo user's language (remembered on the user) puts English back
+    afterwards, for the tests that expect the demo logins in English."""
+    yield
+    from portal import demo
+    from portal.extensions import db
+    from portal.models import User
+
+    with live_app.app_context():
+        emails = [entry[0] for entry in demo.STAFF + demo.CUSTOMERS]
+        db.session.execute(db.update(User).where(User.email.in_(emails)).values(language="en"))
+        db.session.commit()
+
+
+@pytest.fixture
 def screenshot(request):
     """`screenshot(page, step, lang=None)` saves test-artifacts/<test>/<step>-<lang>.png, `lang`
     being the page's own unless given, and returns the PNG's bytes. A test's first screenshot

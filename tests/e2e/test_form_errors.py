@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Escalation, Queue
-from tests.e2e.test_csp import english_afterwards, sign_in  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.usefixtures("english_afterwards")
 
 NOTE = "Customer tried a restart.\nThen a second browser."
 
@@ -34,10 +35,9 @@ def open_case(live_app) -> str:
     [("en", "Escalate", "Reason"), ("fa", "ارجاع به سطح بالاتر", "دلیل")],
 )
 def test_escalating_without_a_reason_opens_on_the_error_summary(
-    page, open_case, language, escalate, reason
+    new_page, open_case, language, escalate, reason
 ):
-    page.set_viewport_size({"width": 1280, "height": 720})
-    sign_in(page, "agent@example.com", language)
+    page = new_page("agent@example.com", language=language, viewport={"width": 1280, "height": 720})
     page.goto(f"/agent/cases/{open_case}")
     page.locator("#escalate-handoff-note").fill(NOTE)
     page.locator("#escalation").get_by_role("button", name=escalate).click()

@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_csp import english_afterwards, sign_in  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.usefixtures("english_afterwards")
 
 PHONE = {"width": 390, "height": 844}
 QUEUE_COLUMNS = {"Status": 5, "Priority": 6, "Due": 7}  # after Select, Case, Subject, ...
@@ -24,8 +25,8 @@ def horizontal_overflow(page) -> int:
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
-def test_queue_shows_status_priority_and_due_on_a_phone(page, language):
-    sign_in(page, "agent@example.com", language)  # the language buttons fold away on a phone
+def test_queue_shows_status_priority_and_due_on_a_phone(new_page, language):
+    page = new_page("agent@example.com", language=language)
     page.set_viewport_size(PHONE)
     page.goto("/agent/queues")
     page.locator("main .list-group a").first.click()
@@ -49,9 +50,8 @@ def test_queue_shows_status_priority_and_due_on_a_phone(page, language):
     page.screenshot(path=str(shots / f"queue-phone-{language}.png"), full_page=True)
 
 
-def test_reports_table_fits_a_laptop_and_scrolls_by_keyboard_when_narrower(page):
-    page.set_viewport_size({"width": 1366, "height": 768})
-    sign_in(page, "supervisor@example.com", "en")
+def test_reports_table_fits_a_laptop_and_scrolls_by_keyboard_when_narrower(new_page):
+    page = new_page("supervisor@example.com", viewport={"width": 1366, "height": 768})
     page.goto("/supervisor/reports")
     region = page.get_by_role("region", name="Report table (scrolls sideways)")
     expect(region).to_be_visible()
