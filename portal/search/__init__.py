@@ -19,7 +19,7 @@ from portal.search.indexing import (
     Drift,
     SyncReport,
     index_cases,
-    index_message,
+    index_messages,
     install_session_hooks,
     rebuild,
     sync,
@@ -32,7 +32,7 @@ from portal.services import outbox
 
 def init_app(app: Flask) -> None:
     """Register the `search.case` outbox handler and the session hooks that enqueue it."""
-    outbox.handler(KIND)(index_message)
+    outbox.batch_handler(KIND)(index_messages)
     install_session_hooks()
 
 

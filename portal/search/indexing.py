@@ -4,8 +4,9 @@ rebuild, verify and sync.
 The database is the source of truth. Any flush that changes a case, a case event, or the name
 or e-mail of an account, contact or queue adds an outbox message `search.case` per affected
 case to the same transaction (session hooks below, so no service has to remember). After the
-commit the outbox hands each message to `index_message`, the only code that writes the live
-index; a process that died in between leaves the message behind for `flask search sync`.
+commit the outbox hands each delivery pass's messages to `index_messages` (one index commit for
+all), the only code that writes the live index; a process that died in between leaves the
+message behind for `flask search sync`.
 """
 
 from __future__ import annotations
@@ -199,9 +200,10 @@ def index_cases(case_ids: Iterable[int], *, timeout: float | None = None) -> int
     return len(ids)
 
 
-def index_message(payload: dict) -> None:
-    """Outbox handler for `search.case`; a LockError propagates so the outbox retries."""
-    index_cases([int(payload["case_id"])])
+def index_messages(payloads: list[dict]) -> None:
+    """Outbox batch handler for `search.case`: the cases of a delivery pass in one commit. A
+    LockError propagates so the outbox retries them."""
+    index_cases([int(payload["case_id"]) for payload in payloads])
 
 
 # Session hooks: every change that shows in a case's document enqueues that case ---------
@@ -592,7 +594,7 @@ __all__ = [
     "count_cases",
     "deliver_pending",
     "index_cases",
-    "index_message",
+    "index_messages",
     "install_session_hooks",
     "rebuild",
     "repair",

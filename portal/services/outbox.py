@@ -5,6 +5,10 @@ the new messages to the handler registered for their kind. What a crashed proces
 is delivered by `flask outbox drain` (and the worker). Each delivery claims its row with a
 conditional UPDATE, so two drains never deliver one message twice; a failing handler is retried
 with exponential backoff and parked as `dead` after OUTBOX_MAX_ATTEMPTS.
+
+A kind registered with `batch_handler` gets all of a pass's messages of that kind in one call:
+the search index writes a bulk change of fifty cases in one commit under its write lock, not
+fifty.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from portal.models._base import utcnow
 
 log = logging.getLogger("casework.outbox")
 Handler = Callable[[dict], None]
+BatchHandler = Callable[[list[dict]], None]
 HANDLERS: dict[str, Handler] = {}
+BATCH_HANDLERS: dict[str, BatchHandler] = {}
 LEASE = timedelta(minutes=5)
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF = timedelta(hours=1)
@@ -33,6 +39,16 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
     def register(function: Handler) -> Handler:
         HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def batch_handler(kind: str) -> Callable[[BatchHandler], BatchHandler]:
+    """Register the function that delivers a list of messages of one kind (their payloads)."""
+
+    def register(function: BatchHandler) -> BatchHandler:
+        BATCH_HANDLERS[kind] = function
         return function
 
     return register
@@ -96,44 +112,54 @@ def _finish(message_id: int, **values) -> None:
     db.session.commit()
 
 
-def _deliver_one(message_id: int) -> bool:
-    claimed = _claim(message_id)
-    if claimed is None:
-        return False
-    kind, payload, attempts = claimed
+def _run(kind: str, payloads: list[dict]) -> None:
+    """Hand claimed messages of one kind to their handler, then commit what it wrote."""
+    if kind in BATCH_HANDLERS:
+        BATCH_HANDLERS[kind](payloads)
+    elif kind in HANDLERS:
+        for payload in payloads:
+            HANDLERS[kind](payload)
+    else:
+        raise LookupError(f"no outbox handler registered for kind {kind!r}")
+    db.session.commit()  # whatever the handler wrote; also ends its reads
+
+
+def _deliver(kind: str, claimed: list[tuple[int, dict, int]]) -> int:
+    """Deliver claimed messages (id, payload, attempts) of one kind together; how many were
+    delivered. If the handler fails, each message is retried later or parked on its own count."""
     try:
-        function = HANDLERS.get(kind)
-        if function is None:
-            raise LookupError(f"no outbox handler registered for kind {kind!r}")
-        function(payload)
-        db.session.commit()  # whatever the handler wrote; also ends its reads
+        _run(kind, [payload for _, payload, _ in claimed])
     except Exception as exc:  # noqa: BLE001 - any handler failure is retried, never raised
         db.session.rollback()
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            _finish(message_id, status=OutboxStatus.DEAD, last_error=error)
-            log.error(
-                "outbox message %s (%s) parked after %s attempts: %s",
-                message_id,
-                kind,
-                attempts,
-                error,
-            )
-        else:
-            not_before = utcnow() + backoff(attempts)
-            _finish(
-                message_id, status=OutboxStatus.PENDING, not_before=not_before, last_error=error
-            )
-            log.warning(
-                "outbox message %s (%s) failed, attempt %s: %s", message_id, kind, attempts, error
-            )
-        return False
-    _finish(message_id, status=OutboxStatus.DELIVERED, delivered_at=utcnow(), last_error=None)
-    return True
+        for message_id, _, attempts in claimed:
+            _fail(message_id, kind, attempts, error)
+        return 0
+    for message_id, _, _ in claimed:
+        _finish(message_id, status=OutboxStatus.DELIVERED, delivered_at=utcnow(), last_error=None)
+    return len(claimed)
+
+
+def _fail(message_id: int, kind: str, attempts: int, error: str) -> None:
+    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        _finish(message_id, status=OutboxStatus.DEAD, last_error=error)
+        log.error(
+            "outbox message %s (%s) parked after %s attempts: %s", message_id, kind, attempts, error
+        )
+    else:
+        not_before = utcnow() + backoff(attempts)
+        _finish(message_id, status=OutboxStatus.PENDING, not_before=not_before, last_error=error)
+        log.warning(
+            "outbox message %s (%s) failed, attempt %s: %s", message_id, kind, attempts, error
+        )
 
 
 def deliver(ids: Iterable[int] | None = None, *, limit: int = 500) -> tuple[int, int]:
-    """Deliver due messages (only `ids`, if given). Returns (delivered, not delivered)."""
+    """Deliver due messages (only `ids`, if given). Returns (delivered, not delivered).
+
+    Messages are claimed one by one and delivered in order, except those of a batch kind,
+    which are delivered together once the others are.
+    """
     query = sa.select(OutboxMessage.id).where(_deliverable(utcnow())).order_by(OutboxMessage.id)
     if ids is not None:
         ids = list(ids)
@@ -143,13 +169,26 @@ def deliver(ids: Iterable[int] | None = None, *, limit: int = 500) -> tuple[int,
     candidates = db.session.scalars(query.limit(limit)).all()
     db.session.rollback()
     delivered = 0
+    batches: dict[str, list[tuple[int, dict, int]]] = {}
     for message_id in candidates:
         try:
-            if _deliver_one(message_id):
-                delivered += 1
+            claimed = _claim(message_id)
+            if claimed is None:
+                continue
+            kind, payload, attempts = claimed
+            if kind in BATCH_HANDLERS:
+                batches.setdefault(kind, []).append((message_id, payload, attempts))
+            else:
+                delivered += _deliver(kind, [(message_id, payload, attempts)])
         except sa.exc.SQLAlchemyError:
             db.session.rollback()
             log.exception("outbox message %s could not be updated", message_id)
+    for kind, claimed in batches.items():
+        try:
+            delivered += _deliver(kind, claimed)
+        except sa.exc.SQLAlchemyError:
+            db.session.rollback()
+            log.exception("outbox messages %s could not be updated", [c[0] for c in claimed])
     return delivered, len(candidates) - delivered
 
 

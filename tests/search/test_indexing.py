@@ -37,6 +37,18 @@ def test_a_new_case_is_searchable_right_after_the_commit(db, index_now, supervis
     assert found(supervisor, "kettle") == [case.id]
 
 
+def test_a_change_to_many_cases_is_indexed_in_one_commit(db, index_now, supervisor):
+    """A bulk action over twenty cases holds the index's write lock once, not twenty times."""
+    cases = [factories.make_case(subject=f"Printer jam {n}") for n in range(20)]
+    index_now()
+    generation = store.open_index().latest_generation()
+    for case in cases:
+        case.subject = case.subject.replace("Printer", "Scanner")
+    index_now()
+    assert store.open_index().latest_generation() == generation + 1
+    assert sorted(found(supervisor, "scanner")) == sorted(case.id for case in cases)
+
+
 def test_one_message_per_case_and_transaction(db):
     case = factories.make_case(subject="Toaster")
     factories.add_event(case, body="first reply")

@@ -29,6 +29,22 @@ def recorder():
     outbox.HANDLERS.pop("test", None)
 
 
+@pytest.fixture
+def batch_recorder():
+    """A batch handler for kind `bulk` that records each call's payloads, and can fail."""
+    calls = []
+    state = {"fail": False}
+
+    def handle(payloads):
+        if state["fail"]:
+            raise TimeoutError("index locked")
+        calls.append([payload["n"] for payload in payloads])
+
+    outbox.BATCH_HANDLERS["bulk"] = handle
+    yield calls, state
+    outbox.BATCH_HANDLERS.pop("bulk", None)
+
+
 def status_of(db, message_id):
     db.session.expire_all()
     return db.session.get(OutboxMessage, message_id).status
@@ -146,3 +162,37 @@ def test_delivery_failure_never_fails_the_users_request(app, client, db, recorde
     assert response.status_code == 302
     row = db.session.scalars(db.select(OutboxMessage)).one()
     assert row.status == OutboxStatus.PENDING and row.attempts == 1 and row.last_error
+
+
+def test_a_batch_kind_gets_a_whole_pass_in_one_call(db, recorder, batch_recorder):
+    calls, _ = recorder
+    batches, _ = batch_recorder
+    messages = [outbox.enqueue("bulk", {"n": n}) for n in range(1, 4)]
+    messages.append(outbox.enqueue("test", {"n": 9}))
+    db.session.commit()
+    outbox.deliver_committed()
+    assert batches == [[1, 2, 3]]  # one call for the three, in order
+    assert calls == [9]  # other kinds one message at a time, as before
+    assert {status_of(db, m.id) for m in messages} == {OutboxStatus.DELIVERED}
+
+
+def test_a_failed_batch_is_retried_with_each_message_counting_its_attempts(app, db, batch_recorder):
+    batches, state = batch_recorder
+    state["fail"] = True
+    first = outbox.enqueue("bulk", {"n": 1})
+    db.session.commit()
+    start = utcnow()
+    with freeze_time(start) as clock:
+        outbox.deliver()
+        clock.tick(timedelta(seconds=31))
+        second = outbox.enqueue("bulk", {"n": 2})
+        db.session.commit()
+        state["fail"] = False
+        assert outbox.deliver() == (2, 0)
+    assert batches == [[1, 2]]  # the retried message joins the next pass's batch
+    db.session.expire_all()
+    rows = [db.session.get(OutboxMessage, m.id) for m in (first, second)]
+    assert [(row.status, row.attempts) for row in rows] == [
+        (OutboxStatus.DELIVERED, 2),
+        (OutboxStatus.DELIVERED, 1),
+    ]
