@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from portal import (
         agent,
+        assets,
         auth,
         cli,
         customer,
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     form_errors.init_app(app)
     links.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

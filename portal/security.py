@@ -49,6 +49,8 @@ def init_app(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.endpoint == "static":
+            return response  # the same for everyone; `assets` sets its caching
         if current_user.is_authenticated or session.get("_user_id"):
             response.headers["Cache-Control"] = "no-store"
             response.vary.add("Cookie")

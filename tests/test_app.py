@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -141,6 +143,24 @@ def test_security_headers_on_an_authenticated_page(client, login_as):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
     assert "Cookie" in response.headers["Vary"]
+
+
+def test_style_sheets_and_scripts_are_fetched_once_per_version(client, login_as, count_queries):
+    """Pages link static files under a hash of their content, kept for a year; a signed-in
+    page is never stored, but the files it links are, and serving them reads no database."""
+    login_as(Role.AGENT)
+    page = client.get("/").get_data(as_text=True)
+    links = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert any(".css?v=" in link for link in links) and any(".js?v=" in link for link in links)
+    for link in links:
+        with count_queries() as queries:
+            response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert queries == [], link
+    path = links[0].split("?")[0]
+    for stale in (path, f"{path}?v=000000000000"):  # no version, or a file that has changed
+        assert client.get(stale).headers["Cache-Control"] == "no-cache"
 
 
 def test_session_cookie_attributes(client, login_as):
