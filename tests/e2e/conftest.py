@@ -140,21 +140,39 @@ def browser(chromium_path):
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def signed_in_states() -> dict[str, dict]:
+    """Each demo user's cookies after one sign-in through the form, for later pages to reuse (a
+    new browser context that starts with them skips the form, as a returning visitor would)."""
+    return {}
+
+
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, signed_in_states):
     """`new_page(user=None, *, language=None, **context_options)`: a page in a fresh browser
-    context (cookies of its own) on the live server, signed in as `user` (a demo address) and
-    switched to `language` when given. A test fails if any of its pages opened a dialog."""
+    context (cookies of its own) on the live server, signed in as `user` (a demo address) on
+    the home page, and switched to `language` when given. The first page of a user signs in
+    through the form; later ones start from its cookies (and sign in again if that session has
+    ended). A test fails if any of its pages opened a dialog."""
     contexts = []
     dialogs = []
 
     def make(user: str | None = None, *, language: str | None = None, **options):
-        context = browser.new_context(**{"base_url": live_server, "viewport": VIEWPORT, **options})
+        state = signed_in_states.get(user) if user else None
+        context = browser.new_context(
+            **{"base_url": live_server, "viewport": VIEWPORT, "storage_state": state, **options}
+        )
         contexts.append(context)
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         if user:
-            sign_in(page, user)
+            if state:
+                page.goto("/")
+                page.wait_for_load_state()
+            if not state or page.locator("#account-menu").count() == 0:
+                context.clear_cookies()
+                sign_in(page, user)
+                signed_in_states[user] = context.storage_state()
         if language:
             switch_language(page, language)
         return page
