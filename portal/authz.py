@@ -213,3 +213,14 @@ def can_work_case(user: User, case: Case) -> bool:
 def can_merge_contacts(user: User) -> bool:
     """Merging contacts (and undoing a merge) moves cases and logins: supervisors and admins."""
     return user.is_authenticated and user.is_active and user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def is_pending(user: User) -> bool:
+    """A signed-in customer whose address is not confirmed: no contact, no account, no case;
+    every page but the "check your inbox" one sends it there (auth.views.pending_logins_wait)."""
+    return user.is_authenticated and user.is_pending
+
+
+def can_invite_contact(user: User) -> bool:
+    """Inviting a contact to the portal (an emailed link that makes its login): staff."""
+    return is_staff(user) and user.is_active

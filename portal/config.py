@@ -107,6 +107,11 @@ def load_settings(instance_path: str) -> dict:
         "LOGIN_LOCKOUT_MINUTES": _int("LOGIN_LOCKOUT_MINUTES", 15),
         "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,
         "PASSWORD_RESET_MINUTES": _int("PASSWORD_RESET_MINUTES", 60),
+        # Emailed links that prove an address (services.registration).
+        "REGISTRATION_LINK_HOURS": _int("REGISTRATION_LINK_HOURS", 48),
+        "INVITATION_LINK_DAYS": _int("INVITATION_LINK_DAYS", 7),
+        # At most this many account emails (links, resets) to one address per hour.
+        "ACCOUNT_MAILS_PER_HOUR": _int("ACCOUNT_MAILS_PER_HOUR", 5),
         "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 6),
         "WTF_CSRF_TIME_LIMIT": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -128,14 +128,27 @@ class CsrfClient(FlaskClient):
             self._csrf_token = (secret, token)
         return self._csrf_token[1]
 
-    def open(self, *args, **kwargs):
+    def open(self, *args, follow_redirects: bool = False, **kwargs):
         # What the test set up is committed first, as it would be before a real browser
         # came along; then each request gets its own app context (its own `g` and database
         # session), as in production, and the test's session sees the request's changes.
         _db.session.commit()
         _db.session.expire_all()
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+            response.make_sequence()  # the body, read as a server sends it
+        # Then the response is closed, as a server does once it has sent it: the work left for
+        # after the answer (`response.call_on_close`: account emails) runs now, outside the
+        # request's app context. Redirects are followed one request at a time, each the same.
+        response.close()
+        seen = set()
+        while follow_redirects and response.status_code in {301, 302, 303, 305, 307, 308}:
+            hop = (response.location, response.status_code)
+            if hop in seen:
+                raise RuntimeError(f"redirect loop at {hop}")
+            seen.add(hop)
+            response = self.resolve_redirect(response)
+        return response
 
     def post(self, *args, csrf: bool = True, **kwargs):
         if csrf:

@@ -12,6 +12,7 @@ from flask_migrate import downgrade, upgrade
 
 from portal import create_app
 from portal.extensions import db
+from tests import factories
 
 
 @pytest.fixture
@@ -31,6 +32,35 @@ def empty_database(test_settings, tmp_path):
         admin.dispose()
     else:
         yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+
+
+def _old_user(role: str, created_at=None) -> int:
+    """A login written with the columns every revision has (the ORM would write today's
+    columns too, which an older schema lacks); its id."""
+    from datetime import UTC, datetime
+
+    from portal.models import User
+
+    now = created_at or datetime.now(UTC)
+    number = db.session.scalar(sa.select(sa.func.count()).select_from(User.__table__)) + 1
+    return db.session.execute(
+        sa.insert(User.__table__)
+        .values(
+            email=f"{role}{number}@old.example",
+            name=f"Old {role} {number}",
+            password_hash="x",
+            role=role,
+            max_tier=1,
+            timezone="UTC",
+            is_active=True,
+            is_available=True,
+            max_open_cases=25,
+            notify_by_email=True,
+            created_at=now,
+            password_changed_at=now,
+        )
+        .returning(User.__table__.c.id)
+    ).scalar_one()
 
 
 def test_upgrade_from_zero_leaves_no_drift_and_downgrades_cleanly(test_settings, empty_database):
@@ -60,7 +90,7 @@ def test_signals_migration_records_who_worked_each_case(test_settings, empty_dat
     """Upgrading an existing database: staff authors, escalation requesters and assignees
     become followers (so they keep reading their cases); customers never; no supervisor's
     existing queue membership becomes an agent membership."""
-    from portal.models import CaseFollower, Escalation, EventKind, Role
+    from portal.models import CaseFollower, Escalation, EventKind
     from portal.models.user import queue_members
     from tests import factories
 
@@ -68,23 +98,23 @@ def test_signals_migration_records_who_worked_each_case(test_settings, empty_dat
     with app.app_context():
         upgrade(revision="f3a9c0d12b47")
         queue = factories.make_queue(1)
-        agent, other = factories.make_user(Role.AGENT), factories.make_user(Role.AGENT)
-        supervisor = factories.make_user(Role.SUPERVISOR)
-        customer = factories.make_user(Role.CUSTOMER)
+        agent, other = _old_user("agent"), _old_user("agent")
+        supervisor = _old_user("supervisor")
+        customer = _old_user("customer")
         noted = factories.make_case(queue=queue)
         escalated = factories.make_case(queue=queue)
-        assigned = factories.make_case(queue=queue, assignee=other)
-        factories.add_event(noted, EventKind.INTERNAL_NOTE, author=agent)
-        factories.add_event(noted, author=customer)
+        assigned = factories.make_case(queue=queue, assignee_id=other)
+        factories.add_event(noted, EventKind.INTERNAL_NOTE, author_id=agent)
+        factories.add_event(noted, author_id=customer)
         db.session.add(
             Escalation(
-                case=escalated, from_tier=1, to_tier=2, reason="x", requested_by_id=supervisor.id
+                case=escalated, from_tier=1, to_tier=2, reason="x", requested_by_id=supervisor
             )
         )
         for user in (agent, supervisor):
             db.session.execute(
                 sa.text("INSERT INTO queue_members (queue_id, user_id) VALUES (:q, :u)"),
-                {"q": queue.id, "u": user.id},
+                {"q": queue.id, "u": user},
             )
         db.session.commit()
         upgrade()
@@ -92,11 +122,64 @@ def test_signals_migration_records_who_worked_each_case(test_settings, empty_dat
             sa.select(CaseFollower.case_id, CaseFollower.user_id, CaseFollower.is_following)
         ).all()
         assert set(rows) == {
-            (noted.id, agent.id, True),
-            (escalated.id, supervisor.id, True),
-            (assigned.id, other.id, True),
+            (noted.id, agent, True),
+            (escalated.id, supervisor, True),
+            (assigned.id, other, True),
         }
         assert set(db.session.execute(sa.select(queue_members.c.as_agent)).scalars()) == {False}
         db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_logins_made_before_verification_count_as_verified(test_settings, empty_database):
+    """Upgrading an existing database: every login (staff, demo, self-registered customers)
+    counts as verified, at its creation, via `legacy`, and was made by nobody in particular;
+    so the existing demo and customer logins keep working. What refers to a login (a session,
+    an assigned case) survives the upgrade and the downgrade (SQLite rebuilds `users`)."""
+    from datetime import UTC, datetime, timedelta
+
+    from portal.models import AddressProof, User
+
+    app = create_app({**test_settings, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade(revision="5c1d9e7a2b60")
+        long_ago = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+        agent = _old_user("agent", long_ago)
+        customer = _old_user("customer", long_ago + timedelta(days=3))
+        created = {agent: long_ago, customer: long_ago + timedelta(days=3)}
+        case_id = factories.make_case(queue=factories.make_queue(1), assignee_id=agent).id
+        db.session.execute(
+            sa.text(
+                "INSERT INTO user_sessions (user_id, token_hash, remember, created_at, "
+                "last_seen_at, expires_at) VALUES (:u, 'h', false, :t, :t, :t)"
+            ),
+            {"u": customer, "t": long_ago},
+        )
+        db.session.commit()
+
+        def references_hold():
+            with db.engine.connect() as connection:
+                sessions = connection.exec_driver_sql("SELECT user_id FROM user_sessions").all()
+                assignee = connection.exec_driver_sql(
+                    f"SELECT assignee_id FROM cases WHERE id = {case_id}"
+                ).scalar()
+            return sessions == [(customer,)] and assignee == agent
+
+        upgrade()
+        assert references_hold()
+        for user in db.session.scalars(sa.select(User)):
+            assert user.email_verified_via == AddressProof.LEGACY
+            assert user.email_verified_at == created[user.id]
+            assert user.created_by_id is None and not user.is_pending
+        db.session.remove()
+        downgrade(revision="5c1d9e7a2b60")
+        assert references_hold()
+        with db.engine.connect() as connection:
+            columns = {c["name"] for c in sa.inspect(connection).get_columns("users")}
+            assert "email_verified_at" not in columns
+            assert "address_links" not in sa.inspect(connection).get_table_names()
+            if connection.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         downgrade(revision="base")
         db.engine.dispose()

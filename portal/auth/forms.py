@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from portal.forms import Form
 from portal.i18n import LANGUAGES, is_valid_timezone
@@ -42,6 +42,29 @@ class RegisterForm(Form):
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
     language = SelectField(_l("Language"), choices=language_choices, default="en")
+
+
+class ConfirmAddressForm(Form):
+    """Confirm a registration's address; the password is asked when the browser is not
+    signed in as that login (the view decides)."""
+
+    password = PasswordField(
+        _l("The password you chose"), validators=[Optional(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+
+
+class AcceptInvitationForm(Form):
+    password = PasswordField(
+        _l("Choose a password"), validators=[DataRequired(), new_password_rules]
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ResendLinkForm(Form):
+    """ "Send the link again": a button with a CSRF token."""
 
 
 class ForgotPasswordForm(Form):

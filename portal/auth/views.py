@@ -2,25 +2,66 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from portal import authz
 from portal.auth.forms import (
+    AcceptInvitationForm,
     ChangePasswordForm,
+    ConfirmAddressForm,
     ForgotPasswordForm,
     LanguageForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
+    ResendLinkForm,
     ResetPasswordForm,
 )
 from portal.extensions import db, limiter
 from portal.i18n import LANGUAGES, isolate
 from portal.security import client_ip, safe_next
-from portal.services import accounts
+from portal.services import accounts, registration
 
 bp = Blueprint("auth", __name__)
+
+# What a login whose address is not confirmed may open; every other page sends it to the
+# "check your inbox" page (it has no contact, no account and may file nothing).
+PENDING_MAY_OPEN = frozenset(
+    {
+        "static",
+        "home.healthz",
+        "auth.check_inbox",
+        "auth.resend_link",
+        "auth.confirm_registration",
+        "auth.accept_invitation",
+        "auth.forgot_password",
+        "auth.reset_password",
+        "auth.set_language",
+        "auth.logout",
+    }
+)
+
+
+@bp.before_app_request
+def pending_logins_wait():
+    """A pending registration signed in sees only the "check your inbox" page."""
+    if request.endpoint is None or request.endpoint in PENDING_MAY_OPEN:
+        return None
+    if authz.is_pending(current_user):
+        return redirect(url_for("auth.check_inbox"))
+    return None
 
 
 def _me():
@@ -86,29 +127,132 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
-    """Customer self-registration."""
+    """Customer self-registration: pending until the emailed link is followed. The answer is
+    the same whether or not the address already has a login."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = RegisterForm(language=session.get("language", "en"))
     if form.validate_on_submit():
-        try:
-            user = accounts.register_customer(
-                email=form.email.data,
-                name=form.name.data,
-                password=form.password.data,
-                language=form.language.data,
-                ip_address=client_ip(),
-            )
-        except accounts.EmailTaken:
-            form.email.errors.append(
-                _("This email is already registered. Sign in or reset your password.")
-            )
-        else:
-            _sign_in(user, remember=False)
-            db.session.commit()
-            flash(_("Welcome to Casework, %(name)s.", name=isolate(user.name)), "success")
-            return redirect(url_for("home.index"))
+        registration.register_customer(
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data,
+            language=form.language.data,
+            ip_address=client_ip(),
+        )
+        db.session.commit()
+        return redirect(url_for("auth.check_inbox"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/register/check-inbox")
+def check_inbox():
+    """ "Check your inbox": after registering, and for a signed-in login that is still pending
+    (with its address and a button to send the link again)."""
+    if current_user.is_authenticated and not current_user.is_pending:
+        return redirect(url_for("home.index"))
+    pending = _me() if current_user.is_authenticated else None
+    return render_template(
+        "auth/check_inbox.html",
+        pending=pending,
+        form=ResendLinkForm(),
+        hours=current_app.config["REGISTRATION_LINK_HOURS"],
+    )
+
+
+@bp.post("/register/resend")
+@login_required
+@limiter.limit("5 per hour")
+def resend_link():
+    """Email a pending login a new confirmation link (capped per address and hour)."""
+    if not current_user.is_pending:
+        return redirect(url_for("home.index"))
+    if not ResendLinkForm().validate_on_submit():
+        abort(400)
+    if registration.resend_registration_link(_me(), ip_address=client_ip()):
+        db.session.commit()
+        flash(
+            _("A new link is on its way to %(email)s.", email=isolate(current_user.email)), "info"
+        )
+    else:
+        flash(
+            _(
+                "Several links were sent to this address in the last hour. Look in your spam "
+                "folder too, or ask again later."
+            ),
+            "warning",
+        )
+    return redirect(url_for("auth.check_inbox"))
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"])
+def confirm_registration(token: str):
+    """Follow the emailed link: confirm the address (with the password chosen at registration,
+    unless this browser is signed in as that login) and start using the portal."""
+    user = registration.registration_link_user(token)
+    if user is None:
+        flash(
+            _("This confirmation link is invalid, used or expired. Sign in to ask for a new one."),
+            "warning",
+        )
+        return redirect(url_for("auth.login"))
+    signed_in = _me() if current_user.is_authenticated and current_user.id == user.id else None
+    form = ConfirmAddressForm()
+    if form.validate_on_submit():
+        try:
+            registration.confirm_registration(
+                token, password=form.password.data, signed_in=signed_in, ip_address=client_ip()
+            )
+        except registration.WrongPassword:
+            db.session.commit()  # keep the audit row of the failed attempt
+            form.password.errors.append(_("This is not the password chosen at registration."))
+        else:
+            if signed_in is None:
+                _sign_in(user, remember=False)
+            db.session.commit()
+            flash(
+                _(
+                    "Your address is confirmed. Welcome to Casework, %(name)s.",
+                    name=isolate(user.name),
+                ),
+                "success",
+            )
+            return redirect(url_for("home.index"))
+    return render_template(
+        "auth/confirm.html", form=form, email=user.email, needs_password=signed_in is None
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"])
+def accept_invitation(token: str):
+    """Follow an agent's invitation: choose a password; the login is made for that contact."""
+    contact = registration.invitation_contact(token)
+    if contact is None:
+        flash(
+            _(
+                "This invitation link is invalid, used or expired. Ask the support team for a "
+                "new one, or sign in if you already have an account."
+            ),
+            "warning",
+        )
+        return redirect(url_for("auth.login"))
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        user = registration.accept_invitation(
+            token,
+            password=form.password.data,
+            language=session.get("language"),
+            ip_address=client_ip(),
+        )
+        _sign_in(user, remember=False)
+        db.session.commit()
+        flash(_("Welcome to Casework, %(name)s.", name=isolate(user.name)), "success")
+        return redirect(url_for("home.index"))
+    return render_template("auth/invitation.html", form=form, contact=contact), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -117,6 +261,7 @@ def forgot_password():
     """Ask for a reset link; the answer is the same whether or not the address is known."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        # Only queued: who owns the address is looked up after this answer has been sent.
         accounts.request_password_reset(form.email.data, ip_address=client_ip())
         db.session.commit()
         flash(

@@ -29,9 +29,12 @@ bp = Blueprint("customer", __name__, url_prefix="/my")
 
 @bp.before_request
 def customers_only():
-    """Every page here is for signed-in customers; staff get 403."""
+    """Every page here is for signed-in customers with a contact; staff get 403. A login
+    whose address is not confirmed has no contact: it is sent to "check your inbox"."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    if authz.is_pending(current_user):
+        return redirect(url_for("auth.check_inbox"))
     authz.require(current_user.role == Role.CUSTOMER and current_user.contact_id is not None)
     return None
 

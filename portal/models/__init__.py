@@ -14,6 +14,7 @@ from portal.models.case import (
 from portal.models.contact_merge import ContactMerge
 from portal.models.crm import Account, Contact, ContactRole
 from portal.models.enums import (
+    AddressProof,
     CaseStatus,
     Channel,
     ContactRoleKind,
@@ -24,6 +25,7 @@ from portal.models.enums import (
     FeedbackStatus,
     GoalDirection,
     GoalOwnerKind,
+    LinkPurpose,
     OutboxStatus,
     Priority,
     Role,
@@ -35,7 +37,7 @@ from portal.models.goal import Goal
 from portal.models.notification import Notification, SLANotification
 from portal.models.outbox import OutboxMessage
 from portal.models.sla import BusinessCalendar, Holiday, SLABreach, SLAPolicy
-from portal.models.user import LoginAttempt, PasswordResetToken, User, UserSession
+from portal.models.user import AddressLink, LoginAttempt, PasswordResetToken, User, UserSession
 from portal.models.voc import (
     FeedbackComment,
     FeedbackTheme,
@@ -45,6 +47,8 @@ from portal.models.voc import (
 
 __all__ = [
     "Account",
+    "AddressLink",
+    "AddressProof",
     "Attachment",
     "AuditEvent",
     "BusinessCalendar",
@@ -71,6 +75,7 @@ __all__ = [
     "GoalDirection",
     "GoalOwnerKind",
     "Holiday",
+    "LinkPurpose",
     "LoginAttempt",
     "Macro",
     "Notification",

@@ -101,3 +101,20 @@ class OutboxStatus(StrEnum):
     DELIVERING = "delivering"
     DELIVERED = "delivered"
     DEAD = "dead"
+
+
+class AddressProof(StrEnum):
+    """How a login's email address was shown to belong to the person who signs in with it."""
+
+    REGISTRATION = "registration"  # followed the link emailed at self-registration
+    INVITATION = "invitation"  # followed an agent's invitation link and chose a password
+    PASSWORD_RESET = "password_reset"  # chose a password through an emailed reset link
+    LEGACY = "legacy"  # the login existed before addresses were verified; counted as verified
+    SEED = "seed"  # made by `flask seed-demo` or another command, not through the portal
+
+
+class LinkPurpose(StrEnum):
+    """What an emailed single-use link does when it is followed."""
+
+    REGISTRATION = "registration"
+    INVITATION = "invitation"

@@ -1,4 +1,4 @@
-"""Logins, their server-side sessions, password reset tokens and failed sign-in attempts."""
+"""Logins, their server-side sessions, password reset and address links, failed sign-ins."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._base import UTCDateTime, utcnow
-from portal.models.enums import Role
+from portal.models.enums import AddressProof, LinkPurpose, Role
 
 # A queue's members. Agents always work the queues they belong to; supervisors and admins are
 # members so that its escalations reach them, and take its cases only when they joined it as
@@ -46,8 +46,18 @@ class User(db.Model):
     notify_by_email: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When and how the address was shown to be the person's (services.registration). None: a
+    # self-registration still waiting for its link; it may sign in, but files nothing, joins
+    # no account and is linked to no contact.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_verified_via: Mapped[AddressProof | None]
+    # Who made the login: None for a self-registration, else the agent who invited the contact.
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     contact: Mapped[Contact | None] = relationship(back_populates="user")  # noqa: F821
+    created_by: Mapped[User | None] = relationship(remote_side="User.id")
     queues: Mapped[list[Queue]] = relationship(  # noqa: F821
         secondary=queue_members, back_populates="members"
     )
@@ -58,6 +68,11 @@ class User(db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+
+    @property
+    def is_pending(self) -> bool:
+        """A customer login whose address is not confirmed yet (see `email_verified_at`)."""
+        return self.role == Role.CUSTOMER and self.email_verified_at is None
 
     # Flask-Login protocol. get_id() returns the session token, not the user id, so a
     # captured session or remember cookie dies with its server-side session row.
@@ -103,6 +118,35 @@ class PasswordResetToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class AddressLink(db.Model):
+    """A single-use, expiring emailed link that proves an address: a self-registration's
+    confirmation (`user_id`) or an agent's invitation of a contact (`contact_id`). Only the
+    token's SHA-256 is stored; `email` is the address it was sent to."""
+
+    __tablename__ = "address_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[LinkPurpose]
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    contact: Mapped[Contact | None] = relationship()  # noqa: F821
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
 class LoginAttempt(db.Model):

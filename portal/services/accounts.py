@@ -1,4 +1,8 @@
-"""Sign-up, sign-in, server-side sessions, password reset and deactivation of users."""
+"""Sign-in, server-side sessions, passwords and their reset, verified addresses, deactivation.
+
+Self-registration and invitations (the emailed links that prove an address) are in
+`services.registration`; `verify_address` here is where a proven login gets its contact.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
 from portal.models import (
     Account,
+    AddressLink,
+    AddressProof,
     Contact,
     ContactRole,
     ContactRoleKind,
@@ -23,8 +30,8 @@ from portal.models import (
     UserSession,
 )
 from portal.models._base import utcnow
-from portal.services import audit, mail
-from portal.services.errors import DomainError, TooManyAttempts
+from portal.services import audit, mail, outbox
+from portal.services.errors import TooManyAttempts
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
@@ -70,8 +77,9 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
-class EmailTaken(DomainError):
-    """Another user already signs in with this address."""
+# The outbox kind of a password reset request: delivered after the response (see
+# `request_password_reset`).
+RESET_REQUEST_KIND = "account.password_reset"
 
 
 def hash_password(password: str) -> str:
@@ -108,34 +116,6 @@ def password_problem(password: str) -> str | None:
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
-
-
-def register_customer(
-    *, email: str, name: str, password: str, language: str | None = None, ip_address=None
-) -> User:
-    """Create a customer login and its Contact, under the Account whose verified domain matches."""
-    email = normalize_email(email)
-    if find_user(email) is not None:
-        raise EmailTaken(email)
-    domain = email.rsplit("@", 1)[-1]
-    account = db.session.scalar(
-        db.select(Account).where(Account.email_domain == domain, Account.is_domain_verified)
-    )
-    contact = Contact(name=name.strip(), email=email, language=language, account=account)
-    if account is not None:
-        contact.roles.append(ContactRole(account_id=account.id, kind=ContactRoleKind.REQUESTER))
-    user = User(
-        email=email,
-        name=name.strip(),
-        password_hash=hash_password(password),
-        role=Role.CUSTOMER,
-        contact=contact,
-        language=language,
-    )
-    db.session.add(user)
-    db.session.flush()
-    audit.record("user.register", by=user, subject=user, ip_address=ip_address)
-    return user
 
 
 def _recent_failures(email: str, ip_address: str) -> list[LoginAttempt]:
@@ -240,7 +220,8 @@ def end_session(token: str | None, *, by: User | None = None, ip_address=None) -
 
 
 def revoke_sessions(user: User, *, except_token: str | None = None) -> None:
-    """End every session of a user (but the current one, if given) and every open reset token."""
+    """End every session of a user (but the current one, if given) and every open reset token
+    and address link."""
     query = db.update(UserSession).where(
         UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
     )
@@ -248,11 +229,12 @@ def revoke_sessions(user: User, *, except_token: str | None = None) -> None:
         query = query.where(UserSession.token_hash != hash_token(except_token))
     now = utcnow()
     db.session.execute(query.values(revoked_at=now))
-    db.session.execute(
-        db.update(PasswordResetToken)
-        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-        .values(used_at=now)
-    )
+    for model in (PasswordResetToken, AddressLink):
+        db.session.execute(
+            db.update(model)
+            .where(model.user_id == user.id, model.used_at.is_(None))
+            .values(used_at=now)
+        )
 
 
 def set_password(
@@ -270,11 +252,50 @@ def verify_password(user: User, password: str) -> bool:
 
 
 def request_password_reset(email: str, *, ip_address=None) -> None:
-    """Email a reset link if the address belongs to an active user; say nothing either way."""
-    user = find_user(email)
+    """Ask for a reset link: the same work and the same answer whatever the address.
+
+    Only the request is queued here (one outbox row); whether the address has a login, the
+    token and the email are worked out by `send_password_reset` once the response has been
+    sent, so neither the answer nor its timing tells who has an account.
+    """
+    outbox.enqueue(
+        RESET_REQUEST_KIND, {"email": normalize_email(email)[:254], "ip_address": ip_address}
+    )
+
+
+@outbox.handler(RESET_REQUEST_KIND, after_response=True)
+def send_password_reset(payload: dict) -> None:
+    """Email a reset link if the address belongs to an active user (within the hourly cap)."""
+    user = find_user(payload.get("email") or "")
+    ip_address = payload.get("ip_address")
     if user is None or not user.is_active:
         audit.record("user.password_reset_request", ip_address=ip_address, outcome="unknown")
         return
+    if account_mail_cap_reached(user.email):
+        audit.record(
+            "user.password_reset_request",
+            by=user,
+            subject=user,
+            ip_address=ip_address,
+            outcome="capped",
+        )
+        return
+    link, minutes = issue_reset_link(user)
+    mail.send_template(
+        "password_reset",
+        to=user.email,
+        language=user.language,
+        name=user.name,
+        link=link,
+        minutes=minutes,
+        after_response=True,
+    )
+    audit.record("user.password_reset_request", by=user, subject=user, ip_address=ip_address)
+
+
+def issue_reset_link(user: User) -> tuple[str, int]:
+    """A new single-use reset link for `user` (32 random bytes, only the hash kept): the link,
+    on BASE_URL (never the request's Host), and its lifetime in minutes."""
     token = secrets.token_urlsafe(32)
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     db.session.add(
@@ -284,16 +305,22 @@ def request_password_reset(email: str, *, ip_address=None) -> None:
             expires_at=utcnow() + timedelta(minutes=minutes),
         )
     )
-    link = f"{current_app.config['BASE_URL']}/password/reset/{token}"
-    mail.send_template(
-        "password_reset",
-        to=user.email,
-        language=user.language,
-        name=user.name,
-        link=link,
-        minutes=minutes,
+    return f"{current_app.config['BASE_URL']}/password/reset/{token}", minutes
+
+
+def account_mail_cap_reached(email: str) -> bool:
+    """Whether `email` was sent ACCOUNT_MAILS_PER_HOUR account emails (reset links, address
+    links) in the last hour: nobody can use the portal to flood a mailbox."""
+    since = utcnow() - timedelta(hours=1)
+    user_ids = sa.select(User.id).where(User.email == email).scalar_subquery()
+    resets = sa.select(sa.func.count(PasswordResetToken.id)).where(
+        PasswordResetToken.user_id == user_ids, PasswordResetToken.created_at > since
     )
-    audit.record("user.password_reset_request", by=user, subject=user, ip_address=ip_address)
+    links = sa.select(sa.func.count(AddressLink.id)).where(
+        AddressLink.email == email, AddressLink.created_at > since
+    )
+    sent = (db.session.scalar(resets) or 0) + (db.session.scalar(links) or 0)
+    return sent >= current_app.config["ACCOUNT_MAILS_PER_HOUR"]
 
 
 def _live_reset_token(token: str) -> PasswordResetToken | None:
@@ -322,8 +349,70 @@ def reset_password(token: str, password: str, *, ip_address=None) -> User | None
     if row is None:
         return None
     row.used_at = utcnow()
-    set_password(row.user, password, ip_address=ip_address)
-    return row.user
+    user = row.user
+    set_password(user, password, ip_address=ip_address)
+    if user.email_verified_at is None:
+        # The link came to the address: the mailbox's owner now holds the only password, so
+        # a registration someone else started with this address is the owner's from now on.
+        verify_address(user, via=AddressProof.PASSWORD_RESET)
+    return user
+
+
+def verify_address(
+    user: User, *, via: AddressProof, contact: Contact | None = None, now=None
+) -> Contact | None:
+    """Record that the login's address is the person's, and give a customer login its contact:
+    `contact` when given (an invitation), else the active contact with this address that has
+    no login yet (no duplicate is made), else a new contact under the account whose verified
+    domain matches the address. Returns the contact."""
+    user.email_verified_at = now or utcnow()
+    user.email_verified_via = via
+    if user.role == Role.CUSTOMER and user.contact is None:
+        user.contact = contact or contact_without_login(user.email) or _new_contact(user)
+        if user.contact.language is None:
+            user.contact.language = user.language
+    db.session.flush()
+    audit.record(
+        "user.verify_address",
+        by=user,
+        subject=user,
+        via=via.value,
+        contact_id=user.contact_id,
+    )
+    return user.contact
+
+
+def contact_without_login(email: str) -> Contact | None:
+    """The active contact with this address (any case) that no login uses yet; one under the
+    account whose verified domain matches first, then the oldest."""
+    email = normalize_email(email)
+    domain = email.rsplit("@", 1)[-1]
+    in_verified_domain = sa.and_(Account.email_domain == domain, Account.is_domain_verified)
+    return db.session.scalar(
+        sa.select(Contact)
+        .outerjoin(User, User.contact_id == Contact.id)
+        .outerjoin(Account, Account.id == Contact.account_id)
+        .where(
+            sa.func.lower(Contact.email) == email,
+            Contact.merged_into_id.is_(None),
+            User.id.is_(None),
+        )
+        .order_by(sa.case((in_verified_domain, 0), else_=1), Contact.id)
+        .limit(1)
+    )
+
+
+def _new_contact(user: User) -> Contact:
+    """A contact for a proven login, under the account whose verified domain matches."""
+    domain = user.email.rsplit("@", 1)[-1]
+    account = db.session.scalar(
+        db.select(Account).where(Account.email_domain == domain, Account.is_domain_verified)
+    )
+    contact = Contact(name=user.name, email=user.email, language=user.language, account=account)
+    if account is not None:
+        contact.roles.append(ContactRole(account_id=account.id, kind=ContactRoleKind.REQUESTER))
+    db.session.add(contact)
+    return contact
 
 
 def deactivate(user: User, *, by: User, ip_address=None) -> None:

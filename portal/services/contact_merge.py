@@ -6,7 +6,8 @@ trunk zero ignored) or a name spelled with Persian/Arabic letter variants (`عل
 `علی رضایی`). Detection reads every active contact once and groups them by these keys; a merge
 moves the duplicate's cases, roles, timeline entries, feedback and login to the survivor,
 keeps the duplicate row (flagged `merged_into_id`) and records exactly which rows moved, so
-`undo_merge` can move those rows back.
+`undo_merge` can move those rows back. A login is moved only when its address was verified;
+the preview shows who made each login, when, and how its address was proven.
 """
 
 from __future__ import annotations
@@ -293,7 +294,9 @@ def preview_merge(survivor: Contact, duplicate: Contact) -> MergePreview:
     logins = {
         user.contact_id: user
         for user in db.session.scalars(
-            sa.select(User).where(User.contact_id.in_([survivor.id, duplicate.id]))
+            sa.select(User)
+            .options(joinedload(User.created_by))
+            .where(User.contact_id.in_([survivor.id, duplicate.id]))
         )
     }
     preview.login = logins.get(duplicate.id)
@@ -306,6 +309,15 @@ def preview_merge(survivor: Contact, duplicate: Contact) -> MergePreview:
                 "it the other's cases. Deactivate one of the logins first, or keep both contacts.",
                 first=isolate(preview.survivor_login.email),
                 second=isolate(preview.login.email),
+            )
+        )
+    if preview.login is not None and preview.login.email_verified_at is None:
+        preview.blockers.append(
+            _l(
+                "The duplicate's login %(email)s has not confirmed its email address. A login "
+                "whose address is not confirmed is never moved onto another contact: it could "
+                "belong to anyone who typed that address.",
+                email=isolate(preview.login.email),
             )
         )
     if preview.blockers:
@@ -464,6 +476,11 @@ def merge_contacts(
         case_events=len(preview.event_ids),
         feedback=len(preview.feedback_ids),
         user_id=merge.moved["user_id"],
+        login_verified_via=(
+            preview.login.email_verified_via.value
+            if preview.login is not None and preview.login.email_verified_via
+            else None
+        ),
     )
     db.session.expire_all()  # the bulk moves bypassed the identity map
     return merge

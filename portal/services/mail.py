@@ -19,6 +19,9 @@ from portal.services import outbox
 
 log = logging.getLogger("casework.mail")
 EMAIL_KIND = "email"
+# Account emails (address links, "an account already exists", resets) leave once the answer has
+# been sent, so that whether an address has a login never shows in the answer's timing.
+ACCOUNT_EMAIL_KIND = "email.account"
 RIGHT_TO_LEFT_MARK = "\u200f"
 
 
@@ -27,8 +30,11 @@ def _one_line(value: str) -> str:
     return " ".join(str(value).split())
 
 
-def send_template(template: str, *, to: str, language: str | None, **context) -> None:
-    """Render email/<template>.{subject.txt,txt,html} in the recipient's language; queue it."""
+def send_template(
+    template: str, *, to: str, language: str | None, after_response: bool = False, **context
+) -> None:
+    """Render email/<template>.{subject.txt,txt,html} in the recipient's language; queue it
+    (`after_response`: to leave only once the current request has been answered)."""
     language = language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         context.update(language=language, direction=text_direction(language))
@@ -38,13 +44,16 @@ def send_template(template: str, *, to: str, language: str | None, **context) ->
             subject = RIGHT_TO_LEFT_MARK + subject
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", **context)
-    send(to=to, subject=subject, text=text, html=html)
+    send(to=to, subject=subject, text=text, html=html, after_response=after_response)
 
 
-def send(*, to: str, subject: str, text: str, html: str | None = None) -> None:
+def send(
+    *, to: str, subject: str, text: str, html: str | None = None, after_response: bool = False
+) -> None:
     """Queue one message; it is sent after the current transaction commits."""
     outbox.enqueue(
-        EMAIL_KIND, {"to": _one_line(to), "subject": _one_line(subject), "text": text, "html": html}
+        ACCOUNT_EMAIL_KIND if after_response else EMAIL_KIND,
+        {"to": _one_line(to), "subject": _one_line(subject), "text": text, "html": html},
     )
 
 
@@ -61,6 +70,7 @@ def build_message(payload: dict) -> EmailMessage:
     return message
 
 
+@outbox.handler(ACCOUNT_EMAIL_KIND, after_response=True)
 @outbox.handler(EMAIL_KIND)
 def deliver_email(payload: dict) -> None:
     """Send through the configured SMTP server, or write to the log in development."""

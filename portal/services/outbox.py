@@ -9,10 +9,16 @@ with exponential backoff and parked as `dead` after OUTBOX_MAX_ATTEMPTS.
 A kind registered with `batch_handler` gets all of a pass's messages of that kind in one call:
 the search index writes a bulk change of fifty cases in one commit under its write lock, not
 fifty.
+
+A kind registered with `after_response=True` is delivered once the response has been sent
+(`call_on_close`), not before it: the account emails, whose work (is there a login with this
+address?) must not show in how long the answer takes. Outside a request (commands, workers),
+`deliver_committed()` delivers them at once with the rest.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
@@ -29,16 +35,23 @@ Handler = Callable[[dict], None]
 BatchHandler = Callable[[list[dict]], None]
 HANDLERS: dict[str, Handler] = {}
 BATCH_HANDLERS: dict[str, BatchHandler] = {}
+AFTER_RESPONSE: set[str] = set()  # kinds delivered after the response is sent
+# Messages that handlers add while they are delivered are delivered in the same pass, this
+# many rounds deep (a password-reset request adds its email).
+FOLLOW_UP_ROUNDS = 3
 LEASE = timedelta(minutes=5)
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF = timedelta(hours=1)
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that delivers messages of one kind."""
+def handler(kind: str, *, after_response: bool = False) -> Callable[[Handler], Handler]:
+    """Register the function that delivers messages of one kind; `after_response`: only once
+    the response to the request that added them has been sent."""
 
     def register(function: Handler) -> Handler:
         HANDLERS[kind] = function
+        if after_response:
+            AFTER_RESPONSE.add(kind)
         return function
 
     return register
@@ -193,15 +206,28 @@ def deliver(ids: Iterable[int] | None = None, *, limit: int = 500) -> tuple[int,
 
 
 def deliver_committed() -> None:
-    """Deliver the messages that this session's committed transactions added. Never raises."""
-    ids = db.session.info.pop("outbox_committed", None)
-    if not ids:
-        return
-    try:
-        deliver(ids)
-    except Exception:
-        db.session.rollback()
-        log.exception("outbox delivery after commit failed; `flask outbox drain` will retry")
+    """Deliver the messages that this session's committed transactions added, and those their
+    handlers added in turn. Never raises."""
+    for _round in range(FOLLOW_UP_ROUNDS):
+        ids = db.session.info.pop("outbox_committed", []) + db.session.info.pop(
+            "outbox_committed_late", []
+        )
+        if not ids:
+            return
+        try:
+            deliver(ids)
+        except Exception:
+            db.session.rollback()
+            log.exception("outbox delivery after commit failed; `flask outbox drain` will retry")
+            return
+
+
+def _deliver_after_response(app: Flask, ids: list[int]) -> None:
+    """Deliver the after-response messages of a request, in an application context of their
+    own (the request's is gone by the time the server closes the response)."""
+    with app.app_context():
+        db.session.info["outbox_committed_late"] = list(ids)
+        deliver_committed()
 
 
 def _before_flush(session, _context, _instances) -> None:
@@ -209,22 +235,29 @@ def _before_flush(session, _context, _instances) -> None:
 
 
 def _after_flush(session, _context) -> None:
-    objects = session.info.pop("outbox_new_objects", [])
-    session.info.setdefault("outbox_flushed", []).extend(o.id for o in objects)
+    for message in session.info.pop("outbox_new_objects", []):
+        key = "outbox_flushed_late" if message.kind in AFTER_RESPONSE else "outbox_flushed"
+        session.info.setdefault(key, []).append(message.id)
 
 
 def _after_commit(session) -> None:
-    flushed = session.info.pop("outbox_flushed", [])
-    if flushed:
-        session.info.setdefault("outbox_committed", []).extend(flushed)
+    for flushed, committed in (
+        ("outbox_flushed", "outbox_committed"),
+        ("outbox_flushed_late", "outbox_committed_late"),
+    ):
+        ids = session.info.pop(flushed, [])
+        if ids:
+            session.info.setdefault(committed, []).extend(ids)
 
 
 def _after_rollback(session) -> None:
     session.info.pop("outbox_flushed", None)
+    session.info.pop("outbox_flushed_late", None)
 
 
 def init_app(app: Flask) -> None:
-    """Track outbox rows per session and deliver them after each request's commit."""
+    """Track outbox rows per session and deliver them after each request's commit (the
+    after-response kinds once the response is sent)."""
     session_class = db.session.session_factory.class_
     if not getattr(session_class, "_casework_outbox_events", False):
         sa.event.listen(session_class, "before_flush", _before_flush)
@@ -235,5 +268,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def deliver_after_commit(response):
+        late = db.session.info.pop("outbox_committed_late", None)
         deliver_committed()
+        if late:
+            response.call_on_close(functools.partial(_deliver_after_response, app, late))
         return response

@@ -6,6 +6,8 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
+from flask import request_finished
 from freezegun import freeze_time
 
 from portal.models import PasswordResetToken, Role
@@ -47,12 +49,66 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, db, smtp):
     db.session.commit()
     known = ask_reset(client, user.email)
     unknown = ask_reset(client, "nobody@nowhere.example")
-    assert (known.status_code, known.headers["Location"]) == (
+    assert (known.status_code, known.headers["Location"], known.get_data()) == (
         unknown.status_code,
         unknown.headers["Location"],
+        unknown.get_data(),
     )
     assert len(smtp.wait_for(1)) == 1
     assert client.get("/login").get_data(as_text=True).count("a reset link is on its way") >= 1
+
+
+def test_forgot_password_does_the_same_work_before_answering_whatever_the_address(
+    app, client, db, smtp
+):
+    """Item 2: the request is only queued (one outbox row); who owns the address is looked up,
+    and the email sent, once the answer has gone. So the SQL run before the answer is the same
+    statement for statement, and so is the answer; only the owner of a login gets mail."""
+    user = factories.make_user(Role.CUSTOMER)
+    db.session.commit()
+    client.csrf_token()
+    ask_reset(client, "warm-up@nowhere.example")  # first-request work is not the address's
+
+    def before_the_answer(address):
+        statements, at_answer = [], []
+
+        def record(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        def answered(_sender, **_extra):
+            at_answer.append(len(statements))
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        request_finished.connect(answered, app)
+        try:
+            response = ask_reset(client, address)
+        finally:
+            request_finished.disconnect(answered, app)
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        return response, statements[: at_answer[0]]
+
+    known, known_sql = before_the_answer(user.email)
+    unknown, unknown_sql = before_the_answer("nobody@nowhere.example")
+    assert known_sql == unknown_sql and any("INSERT INTO outbox" in s for s in known_sql)
+    assert not any("FROM users" in s or "password_reset_tokens" in s for s in known_sql)
+    assert (known.status_code, known.headers["Location"], known.get_data()) == (
+        unknown.status_code,
+        unknown.headers["Location"],
+        unknown.get_data(),
+    )
+    assert [m["To"] for m in smtp.wait_for(1)] == [user.email]
+    assert db.session.scalar(db.select(db.func.count()).select_from(PasswordResetToken)) == 1
+
+
+def test_reset_mail_to_one_address_is_capped_per_hour(app, client, db, smtp):
+    user = factories.make_user(Role.CUSTOMER)
+    db.session.commit()
+    for _ in range(app.config["ACCOUNT_MAILS_PER_HOUR"] + 2):
+        assert ask_reset(client, user.email).status_code == 302
+    assert (
+        len(smtp.wait_for(app.config["ACCOUNT_MAILS_PER_HOUR"] + 1, timeout=1))
+        == (app.config["ACCOUNT_MAILS_PER_HOUR"])
+    )
 
 
 def test_token_is_stored_hashed_and_carries_enough_entropy(client, db, smtp):

@@ -8,7 +8,7 @@ from portal import create_app
 from portal.config import ConfigError
 from portal.extensions import db as _db
 from portal.models import AuditEvent, LoginAttempt, Role, UserSession
-from portal.services import accounts
+from portal.services import accounts, registration
 from tests import factories
 
 
@@ -52,7 +52,7 @@ def test_password_is_hashed_with_scrypt(app, test_settings):
     production = create_app(settings)
     assert not production.testing
     with production.app_context():
-        user = accounts.register_customer(
+        user = registration.register_customer(
             email="new@person.example", name="New Person", password="a long passphrase"
         )
         assert user.password_hash.startswith("scrypt:")
@@ -70,7 +70,7 @@ def test_a_cheap_password_hash_is_refused_outside_of_tests(test_settings):
 
 
 def test_the_suite_hashes_passwords_cheaply(db):
-    user = accounts.register_customer(
+    user = registration.register_customer(
         email="new@person.example", name="New Person", password="a long passphrase"
     )
     assert user.password_hash.startswith(f"{factories.PASSWORD_HASH_METHOD}$")

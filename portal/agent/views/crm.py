@@ -12,7 +12,8 @@ from portal.agent.views import bp, me
 from portal.extensions import db
 from portal.i18n import isolate
 from portal.models import Account, Contact, ContactMerge
-from portal.services import contact_import, contact_merge, crm
+from portal.security import client_ip
+from portal.services import contact_import, contact_merge, crm, registration
 from portal.services.contact_merge import MergeRefused
 from portal.services.crm import CrmError
 
@@ -187,7 +188,31 @@ def contact_page(contact_id: int):
         can_merge=authz.can_merge_contacts(me()),
         undo_form=ConfirmForm(),
         phone_case="agent.phone_case" in current_app.view_functions,
+        can_invite=authz.can_invite_contact(me())
+        and registration.invitation_problem(contact) is None,
+        invitation=registration.open_invitation(contact),
     )
+
+
+@bp.post("/contacts/<int:contact_id>/invite")
+def contact_invite(contact_id: int):
+    """Email the contact a single-use link to choose a password for the portal."""
+    contact = _contact_or_404(contact_id)
+    authz.require(authz.can_invite_contact(me()))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        registration.invite_contact(contact, by=me(), ip_address=client_ip())
+    except registration.InvitationRefused as refused:
+        db.session.rollback()
+        flash(str(refused.reason), "danger")
+    else:
+        db.session.commit()
+        flash(
+            _("An invitation to the portal was sent to %(email)s.", email=isolate(contact.email)),
+            "success",
+        )
+    return redirect(url_for("agent.contact_page", contact_id=contact.id))
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
