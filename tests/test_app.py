@@ -17,6 +17,10 @@ from tests import factories
 PUBLIC_ENDPOINTS = {
     "auth.login",
     "auth.register",
+    # "check your inbox" after registering, and the emailed links (the token is the credential)
+    "auth.check_inbox",
+    "auth.confirm_registration",
+    "auth.accept_invitation",
     "auth.forgot_password",
     "auth.reset_password",
     "auth.set_language",

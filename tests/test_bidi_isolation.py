@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.models import CaseStatus, Macro, Role
 from portal.services import cases, outbox
 from tests import factories
+from tests.auth.helpers import link_in, mail_to
 
 FSI, PDI, RLM = "\u2068", "\u2069", "\u200f"
 
@@ -50,9 +51,9 @@ def test_queue_and_macro_options_isolate_names(client, login_as):
     assert f"{FSI}Greeting (short){PDI} ({FSI}فارسی{PDI})" in options(page, "macro")
 
 
-def test_flash_messages_isolate_names_and_case_numbers(client):
+def test_flash_messages_isolate_names_and_case_numbers(client, smtp):
     client.post("/language", data={"language": "fa", "next": "/register"})
-    response = client.post(
+    client.post(
         "/register",
         data={
             "name": "John Smith (Acme)",
@@ -61,7 +62,10 @@ def test_flash_messages_isolate_names_and_case_numbers(client):
             "confirm": "a long enough passphrase",
             "language": "fa",
         },
-        follow_redirects=True,
+    )
+    path = link_in(mail_to(smtp, "john@example.org")[0])
+    response = client.post(
+        path, data={"password": "a long enough passphrase"}, follow_redirects=True
     )
     assert f"{FSI}John Smith (Acme){PDI}" in response.get_data(as_text=True)
 

@@ -320,6 +320,15 @@ def preview_merge(survivor: Contact, duplicate: Contact) -> MergePreview:
                 email=isolate(preview.login.email),
             )
         )
+    if preview.survivor_login is not None and preview.survivor_login.email_verified_at is None:
+        preview.blockers.append(
+            _l(
+                "The survivor's login %(email)s has not confirmed its email address, so it could "
+                "belong to anyone who typed that address: the duplicate's cases are never moved "
+                "where it would see them.",
+                email=isolate(preview.survivor_login.email),
+            )
+        )
     if preview.blockers:
         return preview
     if (

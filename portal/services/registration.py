@@ -76,6 +76,7 @@ def _issue_link(
 ) -> tuple[str, AddressLink]:
     """A new link row (hashed token) and the URL to email, on BASE_URL."""
     token = secrets.token_urlsafe(32)
+    now = utcnow()
     link = AddressLink(
         purpose=purpose,
         token_hash=accounts.hash_token(token),
@@ -83,7 +84,8 @@ def _issue_link(
         user=user,
         contact=contact,
         created_by=by,
-        expires_at=utcnow() + _lifetime(purpose),
+        created_at=now,
+        expires_at=now + _lifetime(purpose),
     )
     db.session.add(link)
     return f"{current_app.config['BASE_URL']}{PATHS[purpose]}/{token}", link
