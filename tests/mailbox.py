@@ -66,3 +66,20 @@ class LoopbackSMTP:
         while len(self._collector.messages) < count and time.monotonic() < deadline:
             time.sleep(0.02)
         return self.messages
+
+    def wait_for_mail_to(
+        self, address: str, count: int = 1, timeout: float = 15.0, *, subject: str = ""
+    ):
+        """The messages sent to `address` (whose subject contains `subject`), once there are
+        `count` of them (or the timeout has passed): for a server shared by several tests,
+        whose other messages do not count."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [
+                m
+                for m in self._collector.messages
+                if m["To"] == address and subject in str(m["Subject"])
+            ]
+            if len(found) >= count or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.02)

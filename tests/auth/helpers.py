@@ -29,15 +29,7 @@ def register(client, *, headers=None, **overrides):
 
 def mail_to(smtp: LoopbackSMTP, address: str, count: int = 1) -> list:
     """The messages to `address` once there are `count` of them (or the wait has passed)."""
-    total = len(smtp.messages)
-    while True:
-        found = [m for m in smtp.messages if m["To"] == address]
-        if len(found) >= count:
-            return found
-        received = len(smtp.wait_for(total + 1))
-        if received == total:
-            return found
-        total = received
+    return smtp.wait_for_mail_to(address, count, timeout=5)
 
 
 def plain(message) -> str:

@@ -200,6 +200,39 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.wait_for_load_state()  # the page's scripts (menus) are ready
 
 
+REGISTRATION_PASSWORD = "a long enough passphrase"
+CONFIRM_LINK = re.compile(r"http://127\.0\.0\.1:\d+(/register/confirm/[A-Za-z0-9_\-]+)")
+
+
+def register(page, email: str, name: str) -> None:
+    """Register through the form; the answer is "check your inbox" whoever owns the address."""
+    page.goto("/register")
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(REGISTRATION_PASSWORD)
+    page.get_by_label("Repeat the password").fill(REGISTRATION_PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/register/check-inbox$"))
+
+
+def confirmation_link(live_smtp, email: str) -> str:
+    """The path of the link the live server emailed to confirm a registration of `email`."""
+    messages = live_smtp.wait_for_mail_to(email, subject="Confirm your email address")
+    assert messages, f"no confirmation email to {email}"
+    match = CONFIRM_LINK.search(messages[-1].get_body(("plain",)).get_content())
+    assert match, "no confirmation link in the email"
+    return match.group(1)
+
+
+def register_and_confirm(page, live_smtp, email: str, name: str) -> None:
+    """Register, then follow the emailed link with the password: signed in, on /my."""
+    register(page, email, name)
+    page.goto(confirmation_link(live_smtp, email))
+    page.get_by_label("The password you chose").fill(REGISTRATION_PASSWORD)
+    page.get_by_role("button", name="Confirm my address").click()
+    expect(page).to_have_url(re.compile(r"/my$"))
+
+
 def switch_language(page, code: str) -> None:
     """Press the top bar's language button (opening the collapsed menu on narrow screens) and
     wait for the page in that language."""

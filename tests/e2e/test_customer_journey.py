@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from portal.models import Case, User
 from portal.services import cases, outbox
+from tests.e2e.conftest import register_and_confirm
 
 XSS = '"><img src=x onerror=alert(1)><svg onload=alert(2)>'
 
@@ -19,16 +20,6 @@ def png_file(tmp_path, name="screenshot.png"):
     path = tmp_path / name
     Image.new("RGB", (40, 20), (20, 120, 200)).save(path, format="PNG")
     return path
-
-
-def register(page, email, name):
-    page.goto("/register")
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill("a long enough passphrase")
-    page.get_by_label("Repeat the password").fill("a long enough passphrase")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/my$"))
 
 
 def agent_replies(live_app, subject, body):
@@ -45,7 +36,7 @@ def agent_replies(live_app, subject, body):
 def test_customer_files_follows_solves_and_reopens_a_case(
     page, live_app, live_smtp, tmp_path, screenshot
 ):
-    register(page, "nadia@journey.example", "Nadia Journey")
+    register_and_confirm(page, live_smtp, "nadia@journey.example", "Nadia Journey")
 
     page.get_by_role("link", name="File a new case").first.click()
     page.get_by_label("Subject").fill("Invoice PDF will not open")
@@ -68,10 +59,7 @@ def test_customer_files_follows_solves_and_reopens_a_case(
     expect(page.get_by_text("Please try the new")).to_be_visible()
     expect(page.locator("strong", has_text="download link")).to_be_visible()
 
-    messages = live_smtp.wait_for(2)
-    reply_mail = [
-        m for m in messages if m["To"] == "nadia@journey.example" and "New reply" in m["Subject"]
-    ]
+    reply_mail = live_smtp.wait_for_mail_to("nadia@journey.example", subject="New reply")
     assert reply_mail and f"[{number}]" in reply_mail[0]["Subject"]
     assert "Please try the new" in reply_mail[0].get_body(("plain",)).get_content()
 
@@ -84,8 +72,8 @@ def test_customer_files_follows_solves_and_reopens_a_case(
     screenshot(page, "customer-case")
 
 
-def test_hostile_input_stays_inert_for_customers_and_agents(page, live_app, tmp_path):
-    register(page, "mallory@journey.example", XSS[:40] + " Mallory")
+def test_hostile_input_stays_inert_for_customers_and_agents(page, live_app, live_smtp, tmp_path):
+    register_and_confirm(page, live_smtp, "mallory@journey.example", XSS[:40] + " Mallory")
     page.goto("/my/cases/new")
     page.get_by_label("Subject").fill(XSS)
     page.get_by_label("Describe the problem").fill(f"{XSS} [click me](javascript:alert(3))")
