@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal import demo
-from portal.models import Case, CaseEvent, EventKind, User
+from portal.models import AddressProof, Case, CaseEvent, EventKind, User
 
 
 def run_seed(app, cases=60):
@@ -42,7 +42,11 @@ def test_every_demo_login_works(app, client, db, email):
     run_seed(app, cases=5)
     response = client.post("/login", data={"email": email, "password": "casework-demo"})
     assert response.status_code == 302
-    assert client.get("/", follow_redirects=True).status_code == 200
+    home = client.get("/", follow_redirects=True)
+    assert home.status_code == 200
+    assert home.request.path != "/register/check-inbox"  # demo addresses count as verified
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    assert user.email_verified_via == AddressProof.SEED and not user.is_pending
 
 
 def test_demo_account_admin_sees_colleagues_cases(app, db):

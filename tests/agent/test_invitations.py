@@ -64,6 +64,9 @@ def test_staff_invite_a_contact_and_the_link_makes_its_login(
     assert user.created_by_id == inviter.id
     assert user.email_verified_via == AddressProof.INVITATION and not user.is_pending
     assert db.session.scalar(db.select(db.func.count()).select_from(Contact)) == 1
+    page = client.get(f"/agent/contacts/{invitee.id}").get_data(as_text=True)
+    assert "Invited by <bdi>Sam Inviter</bdi>" in page
+    assert "Confirmed by accepting an invitation" in page and "Invite to the portal" not in page
     again = app.test_client().get(path)
     assert again.status_code == 302 and again.headers["Location"] == "/login"
     assert db.session.scalars(

@@ -355,3 +355,23 @@ def test_resending_needs_a_signed_in_pending_login_and_a_csrf_token(client, logi
     login_as(Role.CUSTOMER)
     assert client.post("/register/resend").headers["Location"] == "/"
     assert client.post("/register/resend", data={"csrf_token": "x"}, csrf=False).status_code == 400
+
+
+def test_sending_the_link_again_is_rate_limited(test_settings, db):
+    """RL-03: past 5 a client's "send the link again" gets 429 (the hourly cap per address
+    is lifted here, to see the limiter itself)."""
+    from portal import create_app
+    from tests.conftest import CsrfClient
+
+    db.session.commit()  # end the read transaction: SQLite begins every one IMMEDIATE
+    limited = create_app(
+        {**test_settings, "RATELIMIT_ENABLED": True, "ACCOUNT_MAILS_PER_HOUR": 100}
+    )
+    limited.test_client_class = CsrfClient
+    with limited.app_context():
+        browser = limited.test_client()
+        register(browser)
+        browser.post("/login", data={"email": "nadia@acme.example", "password": PASSWORD})
+        statuses = [browser.post("/register/resend").status_code for _ in range(6)]
+        db.session.remove()
+    assert statuses == [302] * 5 + [429]
