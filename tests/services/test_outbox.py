@@ -160,7 +160,10 @@ def test_delivery_failure_never_fails_the_users_request(app, client, db, recorde
     app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=9, MAIL_TIMEOUT=1)
     response = client.post("/password/forgot", data={"email": user.email})
     assert response.status_code == 302
-    row = db.session.scalars(db.select(OutboxMessage)).one()
+    # The request was worked out after the answer; its email could not be sent: kept to retry.
+    rows = {row.kind: row for row in db.session.scalars(db.select(OutboxMessage))}
+    assert rows["account.password_reset"].status == OutboxStatus.DELIVERED
+    row = rows["email.account"]
     assert row.status == OutboxStatus.PENDING and row.attempts == 1 and row.last_error
 
 
