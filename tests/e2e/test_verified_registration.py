@@ -47,7 +47,7 @@ def test_a_registration_gets_the_existing_contact_only_through_the_emailed_link(
         same_address = sa.func.lower(Contact.email) == EMAIL
         assert db.session.scalar(sa.select(sa.func.count()).where(same_address)) == 1
 
-    supervisor = new_page("supervisor@example.com")
+    supervisor = new_page("supervisor@example.com", language="en")  # earlier tests may switch it
     supervisor.goto(f"/agent/contacts/merge?survivor={other_id}&duplicate={known_id}")
     moving = supervisor.locator(".card", has_text="Merge away (duplicate)")
     expect(moving.locator("[data-login-made]")).to_contain_text("Self-registered")
