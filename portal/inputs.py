@@ -82,7 +82,9 @@ def bad_number(name: str, low: int, high: int) -> BadParameter:
 
 def bad_value(name: str) -> BadParameter:
     """A query-string parameter whose value is not one the page offers."""
-    return BadParameter(_l("“%(name)s” in the address has a value this page cannot use.", name=name))
+    return BadParameter(
+        _l("“%(name)s” in the address has a value this page cannot use.", name=name)
+    )
 
 
 class IdConverter(IntegerConverter):
@@ -92,7 +94,7 @@ class IdConverter(IntegerConverter):
 
     regex = f"[{numbers.DIGIT_CLASS}]+"
 
-    def __init__(self, map, fixed_digits=0, min=1, max=numbers.DB_INT_MAX, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=1, max=numbers.DB_INT_MAX, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
 
     def to_python(self, value: str) -> int:
