@@ -121,10 +121,8 @@ def _timezone_options(language: str, day: date) -> tuple[tuple[str, str], ...]:
         offset = isolate(native_digits(_utc_offset(zone, moment), language))
         options.append((country, city, zone, f"{country} — {city} ({offset})"))
     options.sort()
-    utc = (
-        "UTC",
-        f"{_('Coordinated Universal Time')} ({isolate(native_digits('UTC+00:00', language))})",
-    )
+    utc_name = _("Coordinated Universal Time")
+    utc = ("UTC", f"{utc_name} ({isolate(native_digits('UTC+00:00', language))})")
     return (utc, *((zone, label) for _country, _city, zone, label in options))
 
 
