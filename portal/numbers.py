@@ -58,9 +58,3 @@ def parse_id(text) -> int | None:
         return parse_int(text, low=1, high=DB_INT_MAX)
     except BadNumber:
         return None
-
-
-def is_whole_number(text: str) -> bool:
-    """Whether `text` is written as a whole number (in any accepted digits), whatever its size;
-    the replacement for str.isdigit(), which is true of ² and other digits int() refuses."""
-    return bool(_WHOLE.fullmatch(to_ascii_digits(text or "").strip()))
