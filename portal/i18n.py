@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -98,6 +99,19 @@ TIMEZONE_COUNTRIES = {
 TIMEZONES = frozenset(zone for zone in [*TIMEZONE_COUNTRIES, "UTC"] if is_valid_timezone(zone))
 
 
+# Alphabetical order for names in Latin, Persian or Arabic script: accents do not count (Å
+# after A), and the Persian letters come after the Arabic letter they extend (پ after ب, گ
+# after ک) instead of after every Arabic letter, where their code points put them.
+_PERSIAN_ORDER = str.maketrans(
+    {"پ": "ب\uffff", "چ": "ج\uffff", "ژ": "ز\uffff", "ک": "ك", "گ": "ك\uffff", "ی": "ي", "ى": "ي"}
+)
+
+
+def sort_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_PERSIAN_ORDER)
+
+
 def _utc_offset(zone: str, moment: datetime) -> str:
     offset = moment.astimezone(ZoneInfo(zone)).utcoffset()
     minutes = round(offset.total_seconds() / 60) if offset is not None else 0
@@ -119,7 +133,8 @@ def _timezone_options(language: str, day: date) -> tuple[tuple[str, str], ...]:
         city = get_timezone_location(zone, locale=locale, return_city=True)
         city = city.rsplit("/", 1)[-1]  # zones without a CLDR city name come as their path
         offset = isolate(native_digits(_utc_offset(zone, moment), language))
-        options.append((country, city, zone, f"{country} — {city} ({offset})"))
+        label = f"{country} — {city} ({offset})"
+        options.append((sort_key(country), sort_key(city), zone, label))
     options.sort()
     utc_name = _("Coordinated Universal Time")
     utc = ("UTC", f"{utc_name} ({isolate(native_digits('UTC+00:00', language))})")
