@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
         form_errors,
         home,
         i18n,
+        inputs,
         labels,
         links,
         security,
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.database import init_database
 
     init_database(app)
+    inputs.init_app(app)  # before the blueprints: their <int:...> rules use its converter
     extensions.migrate.init_app(
         app, extensions.db, directory=_migrations_dir(), render_as_batch=True, compare_type=True
     )

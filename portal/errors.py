@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
+from portal.inputs import BadParameter, UnstorableText
 from portal.services.errors import DomainError, TooManyAttempts
 
 log = logging.getLogger("casework.errors")
@@ -41,7 +42,13 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+    """API paths, `.json` addresses, `?format=json` and clients that ask for JSON."""
+    return (
+        request.path.startswith("/api/")
+        or request.path.endswith(".json")
+        or request.args.get("format") == "json"
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def render_error(status: int, detail: str | None = None):
@@ -75,6 +82,19 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return render_error(409)
 
+    @app.errorhandler(UnstorableText)
+    def unstorable_text(error):
+        db.session.rollback()
+        return render_error(
+            400,
+            str(
+                _l(
+                    "What you sent contains a control character (such as NUL) that cannot be "
+                    "stored. Remove it and try again."
+                )
+            ),
+        )
+
     @app.errorhandler(DomainError)
     def domain_error(error):
         db.session.rollback()
@@ -82,7 +102,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        response = render_error(error.code or 500)
+        # A BadParameter carries a message for the reader; other errors get the page's own.
+        detail = error.description if isinstance(error, BadParameter) else None
+        response = render_error(error.code or 500, detail)
         if error.code == 429:
             response = app.make_response(response)
             response.headers.update(error.get_headers())

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from datetime import date, datetime
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import babel.core as babel_core
 import jdatetime
+import pytz
+from babel.dates import get_timezone_location
 from flask import Flask, current_app, request, session
 from flask_babel import (
     format_date,
@@ -23,13 +28,13 @@ from jinja2 import pass_context, pass_eval_context
 from markupsafe import Markup, escape
 
 from portal.extensions import babel
+from portal.numbers import ASCII_DIGITS
 from portal.text import render_markdown
 
 LANGUAGES = {"en": "English", "fa": "فارسی", "ar": "العربية"}
 RTL_LANGUAGES = {"fa", "ar"}
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 # Embeddings, overrides and isolates: stripped from text before it is isolated, so a name
 # cannot close our isolate early or turn the rest of the line around.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -73,13 +78,77 @@ def select_timezone() -> str:
 
 
 def is_valid_timezone(name: str | None) -> bool:
-    if not name:
+    """Whether both date formatters know the zone: Flask-Babel (pytz) and zoneinfo. zoneinfo
+    alone also reads `posixrules` or `right/UTC` from the system's files, which pytz refuses:
+    such a stored zone broke every page with a date (issue 13), so it is not valid here."""
+    if not name or name not in pytz.all_timezones_set:
         return False
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+# The zones a person picks from: every country's zones (the tz database's zone.tab, as pytz
+# has it) that both formatters know, and UTC. Old aliases (US/Eastern, Asia/Calcutta) still
+# work for a user who has one, but are not offered.
+TIMEZONE_COUNTRIES = {
+    zone: country for country, zones in pytz.country_timezones.items() for zone in zones
+}
+TIMEZONES = frozenset(zone for zone in [*TIMEZONE_COUNTRIES, "UTC"] if is_valid_timezone(zone))
+
+
+# Alphabetical order for names in Latin, Persian or Arabic script: accents do not count (Å
+# after A), and the Persian letters come after the Arabic letter they extend (پ after ب, گ
+# after ک) instead of after every Arabic letter, where their code points put them.
+_PERSIAN_ORDER = str.maketrans(
+    {"پ": "ب\uffff", "چ": "ج\uffff", "ژ": "ز\uffff", "ک": "ك", "گ": "ك\uffff", "ی": "ي", "ى": "ي"}
+)
+
+
+def sort_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_PERSIAN_ORDER)
+
+
+def _utc_offset(zone: str, moment: datetime) -> str:
+    offset = moment.astimezone(ZoneInfo(zone)).utcoffset()
+    minutes = round(offset.total_seconds() / 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+@functools.lru_cache(maxsize=16)
+def _timezone_options(language: str, day: date) -> tuple[tuple[str, str], ...]:
+    """(zone, label) for every picker zone, labelled "Iran — Tehran (UTC+03:30)" in `language`
+    (country and city names from CLDR, through Babel), ordered by country then city. Offsets
+    are today's, so they follow daylight saving time."""
+    locale = babel_core.Locale.parse(language)
+    moment = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+    options = []
+    for zone in TIMEZONES - {"UTC"}:
+        country = locale.territories.get(TIMEZONE_COUNTRIES[zone], TIMEZONE_COUNTRIES[zone])
+        city = get_timezone_location(zone, locale=locale, return_city=True)
+        city = city.rsplit("/", 1)[-1]  # zones without a CLDR city name come as their path
+        offset = isolate(native_digits(_utc_offset(zone, moment), language))
+        label = f"{country} — {city} ({offset})"
+        options.append((sort_key(country), sort_key(city), zone, label))
+    options.sort()
+    utc_name = _("Coordinated Universal Time")
+    utc = ("UTC", f"{utc_name} ({isolate(native_digits('UTC+00:00', language))})")
+    return (utc, *((zone, label) for _country, _city, zone, label in options))
+
+
+def timezone_choices(keep: str | None = None) -> list[tuple[str, str]]:
+    """The zones a person may pick, in the reader's language; `keep` (the user's own zone) is
+    offered as well when the formatters know it though it is not in TIMEZONES (an old alias),
+    so that saving the profile never changes it behind their back."""
+    choices = list(_timezone_options(current_language(), datetime.now(UTC).date()))
+    if keep and keep not in TIMEZONES and is_valid_timezone(keep):
+        choices.insert(0, (keep, keep))
+    return choices
 
 
 def current_language() -> str:

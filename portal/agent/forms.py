@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     MultipleFileField,
     SelectField,
     SelectMultipleField,
@@ -17,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.customer.forms import CATEGORY_LABELS, files_rule
-from portal.forms import Form, MomentField
+from portal.forms import Form, IntegerField, MomentField, to_int
 from portal.i18n import LANGUAGES
 from portal.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from portal.models import CaseStatus, Channel, Direction, Priority
@@ -43,20 +42,18 @@ class InsertMacroForm(Form):
     """The no-JavaScript macro button: the reply form's fields come along, so nothing typed
     is lost."""
 
-    macro = IntegerField(
-        _l("Macro"), validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)]
-    )
+    macro = IntegerField(_l("Macro"), validators=[InputRequired()], low=1)
 
 
 class FieldsForm(VersionedForm):
     status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS))
     priority = SelectField(_l("Priority"), choices=_choices(PRIORITY_LABELS))
     category = SelectField(_l("Category"), choices=_choices(CATEGORY_LABELS))
-    queue = SelectField(_l("Queue"), coerce=int)
+    queue = SelectField(_l("Queue"), coerce=to_int)
 
 
 class AssignForm(VersionedForm):
-    assignee = SelectField(_l("Assignee"), coerce=int)
+    assignee = SelectField(_l("Assignee"), coerce=to_int)
 
 
 class InteractionForm(Form):
@@ -81,7 +78,7 @@ class MergeForm(VersionedForm):
 
 
 class BulkForm(Form):
-    case_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    case_ids = SelectMultipleField(coerce=to_int, validate_choice=False)
     action = SelectField(
         _l("Action"),
         choices=[
@@ -95,7 +92,7 @@ class BulkForm(Form):
 
 
 class PhoneCaseForm(Form):
-    contact_id = IntegerField(_l("Contact"), validators=[InputRequired()])
+    contact_id = IntegerField(_l("Contact"), validators=[InputRequired()], low=1)
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         _l("What the caller said"), validators=[DataRequired(), Length(max=20000)]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.forms import Form
+from portal.forms import Form, IntegerField, to_int
 from portal.i18n import LANGUAGES
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -21,7 +21,7 @@ class AccountForm(Form):
     )
     is_domain_verified = BooleanField(_l("The domain is verified (its people are this account)"))
     entitlement = SelectField(_l("Entitlement (picks the SLA policy)"))
-    owner_id = SelectField(_l("Owner"), coerce=int)
+    owner_id = SelectField(_l("Owner"), coerce=to_int)
 
     def set_choices(self, entitlements: list[str], staff) -> None:
         self.entitlement.choices = [SelectChoice(value, value) for value in entitlements]
@@ -61,8 +61,8 @@ class ImportForm(Form):
 
 
 class MergeForm(Form):
-    survivor = IntegerField(validators=[InputRequired()])
-    duplicate = IntegerField(validators=[InputRequired()])
+    survivor = IntegerField(validators=[InputRequired()], low=1)
+    duplicate = IntegerField(validators=[InputRequired()], low=1)
 
 
 class ConfirmForm(Form):

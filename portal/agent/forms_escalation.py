@@ -4,17 +4,17 @@ page with several forms; the names stay plain."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from portal.forms import Form
+from portal.forms import Form, IntegerField, to_int
 from portal.labels import queue_option
 
 
 class EscalateForm(Form):
-    to_queue = SelectField(_l("Escalate to"), coerce=int, id="escalate-to-queue")
-    to_agent = SelectField(_l("Assign the case to"), coerce=int, id="escalate-to-agent")
+    to_queue = SelectField(_l("Escalate to"), coerce=to_int, id="escalate-to-queue")
+    to_agent = SelectField(_l("Assign the case to"), coerce=to_int, id="escalate-to-agent")
     reason = StringField(
         _l("Reason"), validators=[DataRequired(), Length(max=200)], id="escalate-reason"
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from portal.forms import Form
-from portal.i18n import LANGUAGES, is_valid_timezone
+from portal.i18n import LANGUAGES, is_valid_timezone, timezone_choices
 from portal.services.accounts import MAX_PASSWORD_LENGTH, password_problem
 
 
@@ -88,23 +89,26 @@ class ChangePasswordForm(ResetPasswordForm):
 class ProfileForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     language = SelectField(_l("Language"), choices=language_choices)
-    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
+    timezone = SelectField(_l("Time zone"), validate_choice=False)  # choices: adapt_to
     notify_by_email = BooleanField(_l("Email me when my cases change"))
     STAFF_NOTIFY_LABEL = _l(
         "Email me my notifications too (customer replies, assignments, escalations, SLA alerts)"
     )
 
     def adapt_to(self, user) -> ProfileForm:
-        """Staff are emailed about the cases they work, not requests of their own: say so."""
+        """Staff are emailed about the cases they work, not requests of their own: say so.
+        The time zones offered are those the date formatter knows (and the user's own, if it
+        knows that); a stored zone it does not know shows as the zone pages use instead."""
         if user.is_staff:
             self.notify_by_email.label.text = self.STAFF_NOTIFY_LABEL
+        self.timezone.choices = timezone_choices(keep=user.timezone)
+        if not self.is_submitted() and not is_valid_timezone(self.timezone.data):
+            self.timezone.data = current_app.config["BABEL_DEFAULT_TIMEZONE"]
         return self
 
     def validate_timezone(self, field) -> None:
-        if not is_valid_timezone(field.data):
-            raise ValidationError(
-                _l("Unknown time zone; use a name such as Asia/Tehran or Europe/London.")
-            )
+        if field.data not in {value for value, _label in field.choices or ()}:
+            raise ValidationError(_l("Choose a time zone from the list."))
 
 
 class LanguageForm(Form):

@@ -302,7 +302,7 @@ def profile():
             _me(),
             name=form.name.data,
             language=form.language.data,
-            timezone=form.timezone.data.strip(),
+            timezone=form.timezone.data,
             notify_by_email=form.notify_by_email.data,
         )
         db.session.commit()

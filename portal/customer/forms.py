@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.forms import Form
+from portal.forms import Form, to_int
 from portal.labels import CATEGORY_LABELS, PRIORITY_LABELS, contact_option
 from portal.services.attachments import Upload
 
@@ -60,7 +60,7 @@ class NewCaseForm(Form):
     )
     product = StringField(_l("Product (optional)"), validators=[Optional(), Length(max=60)])
     priority = SelectField(_l("Priority"), default="normal")
-    cc = SelectMultipleField(_l("Copy colleagues"), coerce=int, validators=[Optional()])
+    cc = SelectMultipleField(_l("Copy colleagues"), coerce=to_int, validators=[Optional()])
     files = MultipleFileField(_l("Attachments"), validators=[files_rule])
     submission_key = HiddenField()
     follow_up = HiddenField()

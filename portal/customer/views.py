@@ -18,6 +18,7 @@ from portal.customer.forms import (
 from portal.downloads import attachment_response
 from portal.extensions import db, limiter, login_manager
 from portal.i18n import isolate
+from portal.inputs import arg_int
 from portal.labels import FACET_LABELS
 from portal.models import Priority, Role
 from portal.services import case_lists, cases, deflection, surveys
@@ -66,7 +67,7 @@ def case_list():
             scope=scope,
             status=request.args.get("status", "all"),
             sort=request.args.get("sort", "updated"),
-            page=request.args.get("page", 1, type=int),
+            page=arg_int("page", 1),
         )
     except case_lists.BadListRequest:
         abort(400)
@@ -217,7 +218,7 @@ def attachment(number: str, attachment_id: int):
 def search_page():
     """Search my cases (or my company's): public text only."""
     text = request.args.get("q", "")[:500]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = arg_int("page", 1)
     result = search.search_cases(_me(), text, page=page) if text.strip() else search.Result(text="")
     return render_template(
         "search/customer.html",

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.forms import Form
+from portal.forms import Form, to_int
 from portal.i18n import isolate
 from portal.labels import CHANNEL_LABELS
 from portal.models import FeedbackKind, FeedbackStatus, Sentiment
@@ -68,7 +68,7 @@ def score_choices(kind: FeedbackKind) -> list[SelectChoice]:
 class RatingForm(Form):
     """The survey's choices; the emailed one arrives pre-selected, a POST records it."""
 
-    score = RadioField(_l("Your rating"), coerce=int, validators=[InputRequired()])
+    score = RadioField(_l("Your rating"), coerce=to_int, validators=[InputRequired()])
 
     def __init__(self, *args, kind: FeedbackKind, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,7 +84,7 @@ class SurveyCommentForm(Form):
 
 class CustomerFeedbackForm(Form):
     kind = SelectField(_l("What kind of feedback is it?"), choices=ITEM_KIND_CHOICES)
-    case_id = SelectField(_l("About a case (optional)"), coerce=int, default=0)
+    case_id = SelectField(_l("About a case (optional)"), coerce=to_int, default=0)
     summary = StringField(
         _l("In one line"), validators=[DataRequired(), Length(max=voc.MAX_SUMMARY)]
     )
@@ -120,7 +120,7 @@ class LogFeedbackForm(Form):
         _l("What the customer said"), validators=[DataRequired(), Length(max=voc.MAX_DETAIL)]
     )
     sentiment = SelectField(_l("Sentiment"), choices=SENTIMENT_CHOICES, default="")
-    themes = SelectMultipleField(_l("Themes"), coerce=int, validators=[Optional()])
+    themes = SelectMultipleField(_l("Themes"), coerce=to_int, validators=[Optional()])
 
 
 class ItemUpdateForm(Form):
@@ -128,12 +128,12 @@ class ItemUpdateForm(Form):
         _l("Status"),
         choices=[SelectChoice(key.value, label) for key, label in STATUS_LABELS.items()],
     )
-    owner_id = SelectField(_l("Owner"), coerce=int)
+    owner_id = SelectField(_l("Owner"), coerce=to_int)
     sentiment = SelectField(
         _l("Sentiment"),
         choices=[SelectChoice(key.value, label) for key, label in SENTIMENT_LABELS.items()],
     )
-    themes = SelectMultipleField(_l("Themes"), coerce=int, validators=[Optional()])
+    themes = SelectMultipleField(_l("Themes"), coerce=to_int, validators=[Optional()])
 
     def set_choices(self, staff, themes) -> None:
         self.owner_id.choices = [

@@ -7,13 +7,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import numbers
 from portal.extensions import db
 from portal.models._base import UTCDateTime, utcnow
 from portal.models.enums import CaseStatus, Channel, Direction, EventKind, Priority
 from portal.models.user import queue_members
 
 CASE_NUMBER_PREFIX = "CS-"
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
 class Queue(db.Model):
@@ -115,13 +115,14 @@ class Case(db.Model):
 
     @staticmethod
     def id_from_number(number: str) -> int | None:
-        """Parse `CS-000123`, `cs-123` or `123`, in any digits; None if it is not a number."""
-        text = number.strip().upper().translate(_DIGITS)
+        """Parse `CS-000123`, `cs-123` or `123`, in Western, Persian or Arabic-Indic digits; None
+        if it is not the number of a row that can exist (1 to 2^31 - 1)."""
+        text = numbers.to_ascii_digits(number.strip().upper())
         if text.startswith(CASE_NUMBER_PREFIX):
             text = text[len(CASE_NUMBER_PREFIX) :]
-        if not text.isascii() or not text.isdigit() or len(text) > 12:
+        if not text.isascii() or not text.isdigit():
             return None
-        return int(text)
+        return numbers.parse_id(text)
 
 
 class CaseEvent(db.Model):

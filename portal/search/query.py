@@ -40,6 +40,7 @@ from whoosh.qparser.syntax import AndGroup, OrGroup
 
 from portal.extensions import db
 from portal.models import Account, Case, CaseStatus, Channel, Priority, Queue
+from portal.numbers import ASCII_DIGITS
 from portal.search import postings, ranking, store
 from portal.search.access import Reader, reader_for
 from portal.search.analysis import (
@@ -76,7 +77,6 @@ SNIPPET_CONTEXT = 60  # characters shown before and after a fragment's matches
 SORTS = ("relevance", "newest")
 SUGGESTION_CANDIDATES = 3  # corrections tried per word (the first one the reader may see)
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _LEX = re.compile(
     r"""
     (?P<neg>-(?=[^\s-]))?
@@ -156,7 +156,7 @@ class Result:
 
 
 def _to_ascii_digits(text: str) -> str:
-    return text.translate(_DIGITS)
+    return text.translate(ASCII_DIGITS)
 
 
 def _clean_word(word: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal import numbers
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Priority, Queue, User
 from portal.services import assignment, cases
@@ -11,15 +12,10 @@ from portal.services.errors import InvalidTransition
 def apply(selected: list[Case], *, action: str, value: str, queue: Queue, by: User) -> int:
     """Apply one action to every selected case; all or nothing (the caller commits or not)."""
     if action == "assign":
-        target = (
-            None
-            if value == "none"
-            else db.session.get(User, int(value))
-            if value.isdigit()
-            else False
-        )
-        if target is False:
+        target_id = None if value == "none" else numbers.parse_id(value)
+        if value != "none" and target_id is None:
             raise InvalidTransition("unknown assignee")
+        target = db.session.get(User, target_id) if target_id is not None else None
         for case in selected:
             assignment.assign(case, target, by=by, version=case.version)
     elif action == "priority":
@@ -37,7 +33,8 @@ def apply(selected: list[Case], *, action: str, value: str, queue: Queue, by: Us
         for case in selected:
             cases.update_fields(case, version=case.version, by=by, status=status)
     elif action == "queue":
-        target_queue = db.session.get(Queue, int(value)) if value.isdigit() else None
+        queue_id = numbers.parse_id(value)
+        target_queue = db.session.get(Queue, queue_id) if queue_id is not None else None
         if target_queue is None or target_queue.tier != queue.tier:
             raise InvalidTransition("cases move only to a queue of the same tier")
         for case in selected:

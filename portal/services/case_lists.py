@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal import authz
+from portal import authz, numbers
 from portal.extensions import db
 from portal.models import Case, CaseEvent, CaseStatus, User
 from portal.models._base import utcnow
@@ -154,13 +154,14 @@ class QueueFilters:
             value = args.get(name) or None
             if value is None:
                 return None
-            if not str(value).isdigit():
-                raise BadListRequest(name)
-            return int(value)
+            try:
+                return numbers.parse_int(value, low=1, high=numbers.DB_INT_MAX)
+            except numbers.BadNumber:
+                raise BadListRequest(name) from None
 
         assignee = args.get("assignee") or None
-        if assignee not in (None, "none", "me") and not str(assignee).isdigit():
-            raise BadListRequest("assignee")
+        if assignee not in (None, "none", "me"):
+            assignee = str(number("assignee"))
         filters = cls(
             status=pick("status", {s.value for s in CaseStatus} | {"active"}),
             priority=pick("priority", {p.value for p in Priority}),

@@ -37,6 +37,7 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
+from portal.numbers import ASCII_DIGITS
 from portal.services import audit
 from portal.services.errors import DomainError
 
@@ -52,7 +53,6 @@ ID_CHUNK = 500
 FILLABLE = ("email", "phone", "language", "account_id")
 SNAPSHOT_FIELDS = ("name", "email", "phone", "language", "account_id")
 
-ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 # Arabic letter variants folded to the Persian letter (after NFKD has split off hamza/madda).
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ە": "ه", "ھ": "ه"})
 _PHONE_PATTERN = re.compile(r"^\+?[0-9(][0-9 ().\-/]*$")

@@ -44,6 +44,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
+from portal import numbers
 from portal.extensions import db
 from portal.i18n import native_digits
 from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
@@ -139,16 +140,13 @@ def owner_scope(goal: Goal) -> kpi.Scope:
 
 
 def parse_thresholds(text: str | None) -> list[int]:
-    """ "75, 100" -> [75, 100], also with the Arabic comma and Persian or Arabic digits (int()
-    reads any Unicode digit); raises ValueError on anything else."""
+    """ "75, 100" -> [75, 100], also with the Arabic comma and Persian or Arabic-Indic digits;
+    raises ValueError (numbers.BadNumber) on anything else."""
     values = set()
     for part in (text or "").replace(" ", "").replace("،", ",").split(","):
         if not part:
             continue
-        number = int(part)
-        if not 1 <= number <= MAX_THRESHOLD:
-            raise ValueError(part)
-        values.add(number)
+        values.add(numbers.parse_int(part, low=1, high=MAX_THRESHOLD))
     return sorted(values)
 
 

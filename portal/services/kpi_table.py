@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from portal import i18n
+from portal import i18n, numbers
 from portal.services import kpi, voc_metrics
 
 
@@ -24,9 +24,9 @@ def parse_scope(text: str) -> kpi.Scope:
     kind, _, number = (text or "all").partition(":")
     if kind == "all" and not number:
         return kpi.Scope()
-    valid = kind in ("queue", "tier", "agent") and number.isascii() and number.isdigit()
-    if valid and (kind != "tier" or int(number) in kpi.TIERS):
-        return kpi.Scope(kind, int(number))
+    ident = numbers.parse_id(number) if kind in ("queue", "tier", "agent") else None
+    if ident is not None and (kind != "tier" or ident in kpi.TIERS):
+        return kpi.Scope(kind, ident)
     raise kpi.ScopeError(_l("Choose whose work to show from the list."))
 
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import aliased
 
-from portal import authz
+from portal import authz, numbers
 from portal.extensions import db
 from portal.models import (
     Account,
@@ -561,8 +561,9 @@ def list_items(
         query = query.where(Feedback.owner_id == user.id)
     elif owner == "none":
         query = query.where(Feedback.owner_id.is_(None))
-    elif owner.isdigit():
-        query = query.where(Feedback.owner_id == int(owner))
+    elif owner:  # a user id; one no row can have matches nothing
+        owner_id = numbers.parse_id(owner)
+        query = query.where(Feedback.owner_id == owner_id if owner_id else sa.false())
     if theme_id:
         query = query.where(
             Feedback.id.in_(

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    FloatField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.forms import DayField, Form
+from portal.forms import DayField, Form, IntegerField, NumberField, to_id_or_none
 from portal.models import EscalationState
 from portal.services.goals import DIRECTION_LABELS, OWNER_KIND_LABELS
 
@@ -49,13 +43,6 @@ class ResolveForm(Form):
     """Nothing but the CSRF token."""
 
 
-def _id_or_none(value):
-    """Select values: "" (nothing chosen) is None, anything else an int (or a form error)."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
 class GoalForm(Form):
     """A goal's fields. Choices are filled by the view; the goals service checks the rules
     (owner exists, period order, percent targets), so pages, API and CLI share them."""
@@ -67,21 +54,21 @@ class GoalForm(Form):
         choices=[SelectChoice(d.value, label) for d, label in DIRECTION_LABELS.items()],
         validate_choice=False,
     )
-    target = FloatField(_l("Target"), validators=[InputRequired()])
+    target = NumberField(_l("Target"), validators=[InputRequired()])
     owner_kind = SelectField(
         _l("Kind of owner"),
         choices=[SelectChoice(k.value, label) for k, label in OWNER_KIND_LABELS.items()],
         validate_choice=False,
     )
     owner_user_id = SelectField(
-        _l("Agent"), coerce=_id_or_none, validators=[Optional()], validate_choice=False
+        _l("Agent"), coerce=to_id_or_none, validators=[Optional()], validate_choice=False
     )
     owner_queue_id = SelectField(
-        _l("Queue"), coerce=_id_or_none, validators=[Optional()], validate_choice=False
+        _l("Queue"), coerce=to_id_or_none, validators=[Optional()], validate_choice=False
     )
     owner_tier = SelectField(
         _l("Tier"),
-        coerce=_id_or_none,
+        coerce=to_id_or_none,
         choices=[SelectChoice("", "—")] + [SelectChoice(str(t), str(t)) for t in (1, 2, 3)],
         validators=[Optional()],
         validate_choice=False,

@@ -11,6 +11,7 @@ from portal.agent.forms_crm import AccountForm, ConfirmForm, ContactForm, Import
 from portal.agent.views import bp, me
 from portal.extensions import db
 from portal.i18n import isolate
+from portal.inputs import arg_int
 from portal.models import Account, Contact, ContactMerge
 from portal.security import client_ip
 from portal.services import contact_import, contact_merge, crm, registration
@@ -21,10 +22,7 @@ MAX_SEARCH = 100
 
 
 def _page_arg() -> int:
-    page = request.args.get("page", 1, type=int)
-    if page < 1 or page > 100_000:
-        abort(400)
-    return page
+    return arg_int("page", 1, high=100_000)
 
 
 def _search_arg() -> str:
@@ -159,7 +157,7 @@ def contact_new():
     """Create a contact, under an account typed by name or domain (or ?account=<id>)."""
     form = ContactForm()
     if not form.is_submitted():
-        preset = request.args.get("account", type=int)
+        preset = arg_int("account")
         if preset is not None:
             form.account.data = crm.account_label(_account_or_404(preset))
     if form.validate_on_submit():
@@ -295,8 +293,7 @@ def contact_merge_page():
             flash(_("The contacts were merged. You can undo this from the merges list."), "success")
             return redirect(url_for("agent.contact_page", contact_id=survivor.id))
     else:
-        survivor_id = request.args.get("survivor", type=int)
-        duplicate_id = request.args.get("duplicate", type=int)
+        survivor_id, duplicate_id = arg_int("survivor"), arg_int("duplicate")
         if survivor_id is None or duplicate_id is None:
             abort(400)
         survivor = _contact_or_404(survivor_id)

@@ -6,6 +6,7 @@ from flask import render_template, request
 
 from portal import search
 from portal.agent.views import bp, me
+from portal.inputs import arg_int
 from portal.labels import FACET_LABELS
 
 MAX_QUERY = 500
@@ -15,7 +16,7 @@ MAX_QUERY = 500
 def search_page():
     """Full-text search with filters, facets and highlights (internal notes included)."""
     text = request.args.get("q", "")[:MAX_QUERY]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = arg_int("page", 1)
     sort = "newest" if request.args.get("sort") == "newest" else "relevance"
     result = (
         search.search_cases(me(), text, page=page, sort=sort)

@@ -12,6 +12,7 @@ from portal.agent.forms import AvailabilityForm, BulkForm, MacroForm, PhoneCaseF
 from portal.agent.views import bp, me
 from portal.extensions import db
 from portal.i18n import isolate, native_digits
+from portal.inputs import bad_value
 from portal.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from portal.models import Case, Channel, Contact, Direction, Macro, Priority, Queue
 from portal.models._base import utcnow
@@ -65,8 +66,8 @@ def queue(queue_id: int):
     current = _queue_or_404(queue_id)
     try:
         filters = case_lists.QueueFilters.parse(request.args)
-    except case_lists.BadListRequest:
-        abort(400)
+    except case_lists.BadListRequest as error:
+        raise bad_value(str(error)) from None
     same_tier = db.session.scalars(
         authz.visible_queues(user).where(Queue.tier == current.tier).order_by(Queue.name)
     ).all()

@@ -18,12 +18,6 @@ from portal.models import FeedbackKind, FeedbackStatus, Sentiment, User
 
 bp = Blueprint("feedback", __name__)  # rules carry their prefix: /feedback and /supervisor/voc
 SURVEY_LIMIT = "30 per minute"
-MAX_ID = 2**31 - 1  # the largest id PostgreSQL stores; beyond it a lookup would be an error
-
-
-def known_id(value: int | None) -> int | None:
-    """An id from the URL or query string, or None when no row can have it."""
-    return value if value is not None and 0 < value <= MAX_ID else None
 
 
 def me() -> User:

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from portal import authz
 from portal.extensions import db, limiter
 from portal.feedback.forms import CommentForm, ItemUpdateForm, LogFeedbackForm, ResponseForm
-from portal.feedback.views import bp, known_id, me
+from portal.feedback.views import bp, me
+from portal.inputs import arg_int, bad_value
 from portal.models import (
     Case,
     Channel,
@@ -30,8 +31,6 @@ ITEM_FILTERS = {
 
 
 def _staff_item_or_404(item_id: int) -> Feedback:
-    if known_id(item_id) is None:
-        abort(404)
     item = db.session.scalar(voc.visible_items(me()).where(Feedback.id == item_id))
     if item is None:
         abort(404)
@@ -46,21 +45,15 @@ def items():
         "kind": request.args.get("kind", ""),
         "status": request.args.get("status", "open"),
         "owner": request.args.get("owner", ""),
-        "theme_id": request.args.get("theme", 0, type=int),
+        "theme_id": arg_int("theme", 0),
         "follow_up": request.args.get("follow_up") == "1",
     }
-    if any(args[name] not in allowed for name, allowed in ITEM_FILTERS.items()):
-        abort(400)
-    owner = args["owner"]
-    if owner not in ("", "me", "none") and not (
-        owner.isascii() and owner.isdigit() and known_id(int(owner))
-    ):
-        abort(400)
-    if args["theme_id"] and known_id(args["theme_id"]) is None:
-        abort(400)
-    page = request.args.get("page", 1, type=int)
-    if page < 1 or page > 100_000:
-        abort(400)
+    for name, allowed in ITEM_FILTERS.items():
+        if args[name] not in allowed:
+            raise bad_value(name)
+    if args["owner"] not in ("", "me", "none"):
+        args["owner"] = str(arg_int("owner"))
+    page = arg_int("page", 1, high=100_000)
     result = voc.list_items(
         me(), **{**args, "status": "" if args["status"] == "all" else args["status"]}, page=page
     )
@@ -169,7 +162,7 @@ def log_item():
     form.themes.choices = [(theme.id, theme.name) for theme in voc.active_themes()]
     if not form.is_submitted():
         form.case_number.data = request.args.get("case", "")[:20]
-        contact_id = known_id(request.args.get("contact", type=int))
+        contact_id = arg_int("contact")
         contact = db.session.get(Contact, contact_id) if contact_id else None
         form.contact_email.data = contact.email if contact and contact.email else ""
     if form.validate_on_submit():

@@ -11,6 +11,7 @@ from portal.extensions import db, limiter
 from portal.feedback.forms import RatingForm, SurveyCommentForm
 from portal.feedback.views import SURVEY_LIMIT, bp
 from portal.i18n import LANGUAGES
+from portal.inputs import arg_int
 from portal.models import Case, Contact
 from portal.services import surveys, voc
 
@@ -63,7 +64,7 @@ def survey(token: str):
         return locked
     answer = surveys.answer_of(invitation)
     form = RatingForm(kind=invitation.kind)
-    wanted = request.args.get("score", type=int)
+    wanted = arg_int("score", low=0)
     form.score.data = (
         wanted if wanted in surveys.SCORES[invitation.kind] else answer.score if answer else None
     )

@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import authz
 from portal.customer.forms import CATEGORY_LABELS
 from portal.extensions import db, limiter
 from portal.feedback.forms import ThemeForm
-from portal.feedback.views import bp, known_id, me
+from portal.feedback.views import bp, me
+from portal.inputs import arg_int, bad_value
 from portal.models import FeedbackTheme
 from portal.models._base import utcnow
 from portal.services import voc, voc_metrics
@@ -50,7 +51,7 @@ def themes():
 @authz.supervisor_required
 def edit_theme(theme_id: int):
     """Rename a theme, or retire it (it stays on the items that have it)."""
-    theme = db.session.get(FeedbackTheme, theme_id) if known_id(theme_id) else None
+    theme = db.session.get(FeedbackTheme, theme_id)
     if theme is None:
         abort(404)
     form = ThemeForm()
@@ -68,9 +69,9 @@ def edit_theme(theme_id: int):
 
 
 def _period() -> int:
-    days = request.args.get("days", 30, type=int)
+    days = arg_int("days", 30)
     if days not in voc_metrics.PERIODS:
-        abort(400)
+        raise bad_value("days")
     return days
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.extensions import db
+from portal.inputs import arg_int, bad_value
 from portal.models import Escalation, EscalationState, User
 from portal.services import escalations
 from portal.services.errors import InvalidTransition, StaleCase
@@ -32,9 +33,9 @@ def _inbox(status: int = 200, refused: dict | None = None):
     """The open and accepted escalations, by priority then age (or `?sort=age`), paged;
     `refused` maps an escalation id to the form just refused for it (shown as it was sent)."""
     sort = request.args.get("sort", "priority")
-    page = request.args.get("page", 1, type=int)
-    if sort not in escalations.INBOX_SORTS or page is None:
-        abort(400)
+    page = arg_int("page", 1)
+    if sort not in escalations.INBOX_SORTS:
+        raise bad_value("sort")
     result = escalations.pending(sort=sort, page=page)
     return render_template(
         "supervisor/escalations.html", result=result, sort=sort, refused=refused or {}

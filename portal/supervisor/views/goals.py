@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
 from portal.i18n import native_digits
+from portal.inputs import arg_int, bad_value
 from portal.models import Goal
 from portal.models._base import utcnow
 from portal.services import goals, kpi
@@ -56,9 +57,9 @@ def _save(form: GoalForm, save, template: str, **context):
 def goal_list():
     """Goals with their actual, progress, forecast and status: current, upcoming or past."""
     show = request.args.get("show", "current")
-    page = request.args.get("page", 1, type=int)
-    if show not in goals.SHOW_CHOICES or page is None:
-        abort(400)
+    page = arg_int("page", 1)
+    if show not in goals.SHOW_CHOICES:
+        raise bad_value("show")
     result = goals.listing(show=show, page=page, now=utcnow())
     return render_template("supervisor/goals.html", result=result)
 
