@@ -189,7 +189,7 @@ def test_posts_without_a_csrf_token_are_refused(client, login_as, db):
         ({"metric": "csat", "direction": "at_least", "target": "120"}, "at most 100"),
         ({"thresholds": "75,lots"}, "separated by commas"),
         ({"name": "   "}, "This field is required."),
-        ({"target": "many"}, "Not a valid float value."),
+        ({"target": "many"}, "Give a number, such as 95 or 2.5."),
         ({"period_start": "yesterday"}, "Give the day as year-month-day"),
     ],
 )
