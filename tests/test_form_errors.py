@@ -161,9 +161,7 @@ def test_customer_forms_come_back_as_sent(client, login_as, desk):
     response = client.post(
         "/profile", data={"name": "", "language": "en", "timezone": "Mars/Olympus"}
     )
-    assert_summary(
-        response, invalid={"name", "timezone"}, kept={"name": ""}
-    )
+    assert_summary(response, invalid={"name", "timezone"}, kept={"name": ""})
 
 
 def test_registration_comes_back_as_sent(client):
