@@ -7,8 +7,9 @@ range, numbers in query strings read by one helper, and no character the databas
   number in range is a 400 whose message names the parameter and the range (a JSON error for
   JSON clients, see `portal.errors`).
 - A NUL or a lone surrogate in the path is a 404 and in the query string a 400, before any view
-  runs; in a form field it is that field's error (`portal.forms.Form`); and `refuse_unstorable_text`
-  stops one reaching the database by any other road (a 400, nothing written).
+  runs; in a form field it is that field's error (`portal.forms.Form`); and
+  `refuse_unstorable_text` stops one reaching the database by any other road (a 400, nothing
+  written).
 """
 
 from __future__ import annotations
@@ -49,16 +50,11 @@ class UnstorableText(DomainError):
 
 
 def arg_int(
-    name: str,
-    default: int | None = None,
-    *,
-    low: int = 1,
-    high: int = numbers.DB_INT_MAX,
-    args=None,
+    name: str, default: int | None = None, *, low: int = 1, high: int = numbers.DB_INT_MAX
 ) -> int | None:
     """The query-string parameter `name` as a whole number from `low` to `high` (any of the
     accepted digits); `default` when absent or empty; BadParameter (400) otherwise."""
-    text = (request.args if args is None else args).get(name, "")
+    text = request.args.get(name, "")
     if not text.strip():
         return default
     try:
