@@ -61,15 +61,20 @@ LOGINS = {
     "agent": "agent@example.com",
     "supervisor": "supervisor@example.com",
 }
-# Examples per route and method: routes the role can use get many, the rest (a sign-in page or
-# a 403 before anything is read) a few, enough to try the URL's own arguments.
+# Examples per role: about REACHABLE_BUDGET over the routes and methods the role can use
+# (a page that opens, or a form on its pages that posts there), at least REACHABLE_MINIMUM
+# each: an anonymous visitor's dozen public routes get 20 each, a supervisor's 81 get 3. The
+# others (a sign-in redirect or a 403 before anything is read) get EXAMPLES_GATED, enough to
+# try the URL's own arguments; HEAD and OPTIONS one each (GET without a body; Flask's answer).
+REACHABLE_BUDGET = 240
+REACHABLE_MINIMUM = 3
+EXAMPLES_GATED = 2
 # CASEWORK_FUZZ_SCALE=10 runs ten times as many (a deeper search than CI's, by hand).
 SCALE = int(os.environ.get("CASEWORK_FUZZ_SCALE", "1"))
 # CASEWORK_FUZZ_ENDPOINTS=agent.contact_edit,auth.profile: only those (with the scale above, a
-# deep look at a few routes).
+# deep look at a few routes). CASEWORK_FUZZ_VERBOSE=1 prints every request and its status.
 ONLY = {name for name in os.environ.get("CASEWORK_FUZZ_ENDPOINTS", "").split(",") if name}
-EXAMPLES_REACHABLE = 4 * SCALE
-EXAMPLES_GATED = 2 * SCALE
+VERBOSE = bool(os.environ.get("CASEWORK_FUZZ_VERBOSE"))
 RESET_TOKEN = "fuzz-reset-token-0123456789abcdefghijklmnop"
 
 # --- hostile values ------------------------------------------------------------------------
@@ -847,7 +852,7 @@ def test_no_route_answers_any_input_with_a_server_error(role, app, db, client, l
         _db.session.commit()
 
     def send(attempt: Attempt) -> None:
-        if os.environ.get("CASEWORK_FUZZ_VERBOSE"):
+        if VERBOSE:
             print(repr(attempt)[:300])
         errors.records.clear()
         run.requests += 1
@@ -860,7 +865,7 @@ def test_no_route_answers_any_input_with_a_server_error(role, app, db, client, l
             headers={"Accept-Language": attempt.language},
         )
         run.statuses[response.status_code // 100 * 100] += 1
-        if os.environ.get("CASEWORK_FUZZ_VERBOSE"):
+        if VERBOSE:
             print("  ->", response.status_code, response.location or "")
         signed_out = not signed_in(client, app) or "/login" in (response.location or "")
         if user is not None and signed_out:
@@ -880,15 +885,22 @@ def test_no_route_answers_any_input_with_a_server_error(role, app, db, client, l
         )
 
     try:
-        for rule, method in targets(app):
-            if ONLY and rule.endpoint not in ONLY:
-                continue
-            if method in ("HEAD", "OPTIONS"):  # GET without a body; Flask's own answer
-                kind, examples = "head/options", 1
+        pairs = [
+            (rule, method) for rule, method in targets(app) if rule.endpoint in ONLY or not ONLY
+        ]
+        usable = sum(
+            1
+            for rule, method in pairs
+            if method not in ("HEAD", "OPTIONS") and (rule.endpoint in opened | set(forms))
+        )
+        each = max(REACHABLE_MINIMUM, REACHABLE_BUDGET // max(usable, 1))
+        for rule, method in pairs:
+            if method in ("HEAD", "OPTIONS"):
+                kind, examples = "head/options", SCALE
             elif rule.endpoint in opened or rule.endpoint in forms:
-                kind, examples = "reachable", EXAMPLES_REACHABLE
+                kind, examples = "reachable", each * SCALE
             else:
-                kind, examples = "gated", EXAMPLES_GATED
+                kind, examples = "gated", EXAMPLES_GATED * SCALE
             run.routes[kind] += 1
             strategy = attempts(
                 rule,
