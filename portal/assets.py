@@ -9,19 +9,28 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from stat import S_ISREG
 
 from flask import Flask, request
+from werkzeug.security import safe_join
 
 VERSION_ARG = "v"
 A_YEAR = 365 * 24 * 3600
 
 
 def _version(folder: Path, filename: str, known: dict) -> str | None:
-    """The first 12 hex digits of the file's SHA-256, remembered per size and mtime."""
-    path = folder / filename
+    """The first 12 hex digits of the file's SHA-256, remembered per size and mtime; None for
+    a name that is no file of the static folder (`..`, an absolute path, a NUL byte, a folder
+    or a device): the name may come from a request's URL."""
+    inside = safe_join(str(folder), filename)
+    if inside is None:
+        return None
+    path = Path(inside)
     try:
         stat = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the name
+        return None
+    if not S_ISREG(stat.st_mode):
         return None
     key = (filename, stat.st_size, stat.st_mtime_ns)
     if key not in known:
@@ -43,6 +52,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def cache_static(response):
         if request.endpoint != "static" or response.status_code not in (200, 304):
+            return response
+        if request.method not in ("GET", "HEAD"):  # OPTIONS: Flask's answer, no file served
             return response
         filename = (request.view_args or {}).get("filename", "")
         current = _version(folder, filename, known)

@@ -98,6 +98,9 @@ def load_settings(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_NAME": "__Host-casework" if production else "casework",
+        # Flask-Login's name, with the same `__Host-` prefix as the session cookie in production
+        # (the browser then refuses it unless Secure, Path=/ and without Domain).
+        "REMEMBER_COOKIE_NAME": "__Host-remember_token" if production else "remember_token",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
@@ -114,6 +117,9 @@ def load_settings(instance_path: str) -> dict:
         "ACCOUNT_MAILS_PER_HOUR": _int("ACCOUNT_MAILS_PER_HOUR", 5),
         "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 6),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Reverse proxies in front of the portal, each adding one X-Forwarded-For entry. 0: the
+        # connecting address is the client, and X-Forwarded-* headers are ignored.
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "DEBUG": False,
     }

@@ -193,6 +193,7 @@ class DayField(StringField):
         self.data = None
         text = (valuelist[0] if valuelist else "").strip()
         if not text:
+            self.raw_data = []  # spaces are no input: InputRequired then asks for the day
             return
         try:
             self.data = i18n.parse_day(text)
@@ -219,6 +220,7 @@ class MomentField(DayField):
         self.data = None
         text = (valuelist[0] if valuelist else "").strip().translate(i18n.ASCII_DIGITS)
         if not text:
+            self.raw_data = []  # spaces are no input: InputRequired then asks for the moment
             return
         day_text, _sep, time_text = text.replace("T", " ").partition(" ")
         try:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.config import ConfigError
 from portal.extensions import db, login_manager
 from portal.services import accounts
 
@@ -30,11 +33,40 @@ def load_user(token: str):
     return user
 
 
+# Pages that show what an anonymous visitor entered (a survey link's rating and comment): no
+# shared or browser cache may keep them, as signed-in pages are not kept.
+NO_STORE_ENDPOINTS = frozenset(
+    {"feedback.survey", "feedback.rate", "feedback.thanks", "feedback.survey_comment"}
+)
+
+
 def client_ip() -> str:
-    return request.remote_addr or "unknown"
+    """The client's address as the rate limits and sign-in throttling count it: the connecting
+    address, or the one the trusted proxies (TRUSTED_PROXIES) saw. Anything that is not an IP
+    address (a proxy that forwards a forged header) counts as "unknown"."""
+    try:
+        address = ipaddress.ip_address((request.remote_addr or "").split("%", 1)[0])
+    except ValueError:
+        return "unknown"
+    return str(address)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, read the client's address and scheme from the
+    X-Forwarded-For and X-Forwarded-Proto entries that those proxies added (the last ones), and
+    ignore whatever the client sent before them. X-Forwarded-Host is never trusted: links in
+    emails come from BASE_URL, not from the request."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if not isinstance(hops, int) or hops < 0:
+        raise ConfigError(f"TRUSTED_PROXIES must be 0 or a number of proxies, got {hops!r}")
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -54,6 +86,8 @@ def init_app(app: Flask) -> None:
         if current_user.is_authenticated or session.get("_user_id"):
             response.headers["Cache-Control"] = "no-store"
             response.vary.add("Cookie")
+        elif request.endpoint in NO_STORE_ENDPOINTS:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

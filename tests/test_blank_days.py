@@ -1,0 +1,84 @@
+"""A day or moment typed as spaces is a missing value: the form says so (400), never a 500.
+
+Found by the route fuzz test (tests/test_fuzz.py): `InputRequired` accepted "  " (some input),
+the field then had no day, and logging an interaction failed on it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from portal.models import CaseEvent, EventKind, Goal, Role
+from tests import factories
+from tests.reading import page_text
+
+TODAY = datetime.now(UTC).date()
+
+
+@pytest.mark.parametrize("typed", [" ", "\t", "  \r\n"])
+def test_a_blank_interaction_time_is_asked_for_again(client, login_as, db, typed):
+    queue = factories.make_queue()
+    agent = factories.make_user(Role.AGENT)
+    factories.join_queue(agent, queue)
+    case = factories.make_case(queue=queue)
+    login_as(agent)
+    response = client.post(
+        f"/agent/cases/{case.number}/interactions",
+        data={
+            "channel": "phone",
+            "direction": "inbound",
+            "occurred_at": typed,
+            "duration_minutes": "",
+            "summary": "Called about the invoice",
+        },
+    )
+    assert response.status_code == 400
+    assert "This field is required." in page_text(response.get_data(as_text=True))
+    assert "Called about the invoice" in response.get_data(as_text=True)  # nothing lost
+    kinds = db.session.scalars(db.select(CaseEvent.kind).where(CaseEvent.case_id == case.id))
+    assert EventKind.INTERACTION not in set(kinds)
+
+
+def test_a_blank_goal_period_is_asked_for_again(client, login_as, db):
+    login_as(Role.SUPERVISOR)
+    response = client.post(
+        "/supervisor/goals/new",
+        data={
+            "name": "Answer fast",
+            "metric": "first_response_median",
+            "direction": "at_most",
+            "target": "60",
+            "owner_kind": "team",
+            "period_start": " ",
+            "period_end": (TODAY + timedelta(days=6)).isoformat(),
+            "thresholds": "75,100",
+            "behind_margin": "10",
+        },
+    )
+    assert response.status_code == 400
+    assert "This field is required." in page_text(response.get_data(as_text=True))
+    assert db.session.scalar(db.select(db.func.count()).select_from(Goal)) == 0
+
+
+def test_a_mistyped_day_still_says_what_is_wrong(client, login_as, db):
+    """Blank is "required"; a day that is no day keeps its own message."""
+    login_as(Role.SUPERVISOR)
+    response = client.post(
+        "/supervisor/goals/new",
+        data={
+            "name": "Answer fast",
+            "metric": "first_response_median",
+            "direction": "at_most",
+            "target": "60",
+            "owner_kind": "team",
+            "period_start": "2026-02-30",
+            "period_end": (TODAY + timedelta(days=6)).isoformat(),
+            "thresholds": "75,100",
+            "behind_margin": "10",
+        },
+    )
+    assert response.status_code == 400
+    text = page_text(response.get_data(as_text=True))
+    assert "This field is required." not in text
