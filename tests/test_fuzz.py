@@ -689,41 +689,10 @@ class KnownOpen:
     raises: frozenset[str]  # exception class names (any in the chain, or their bases)
 
 
-# Issue 13's items 3-7 are being fixed by another change: until it lands, a 5xx on a request
-# that carries such a value and raised such an error is counted (the summary line prints the
-# counts), not failed. Remove each item as its fix lands; at the end this is empty.
-KNOWN_OPEN: dict[int, KnownOpen] = {
-    3: KnownOpen(
-        3,
-        "integers above the database's range in URLs, query strings and fields",
-        lambda attempt, _: carries_big_number(attempt),
-        frozenset({"OverflowError", "NumericValueOutOfRange", "DataError"}),
-    ),
-    4: KnownOpen(
-        4,
-        "non-ASCII digits (`²`) pass isdigit() and crash int()",
-        lambda attempt, _: carries_other_digits(attempt),
-        frozenset({"ValueError"}),
-    ),
-    5: KnownOpen(
-        5,
-        "NUL bytes in text fields (PostgreSQL refuses them)",
-        lambda attempt, _: carries_nul(attempt),
-        frozenset({"DataError", "ValueError"}),
-    ),
-    6: KnownOpen(
-        6,
-        "contact edit without the `account` field",
-        lambda attempt, _: contact_edit_without_account(attempt),
-        frozenset({"AttributeError"}),
-    ),
-    7: KnownOpen(
-        7,
-        "time zones the profile accepts but dates cannot use (or cannot even look up)",
-        unusable_time_zone,
-        frozenset({"UnknownTimeZoneError", "OSError", "ZoneInfoNotFoundError"}),
-    ),
-}
+# A class of 5xx being fixed by another change: a request that carries such a value and raised
+# such an error is counted (the summary line prints the counts), not failed. Issue 13's items
+# 3-7 were listed here until their fixes landed; it is empty.
+KNOWN_OPEN: dict[int, KnownOpen] = {}
 
 
 def exception_names(error: BaseException | None) -> set[str]:
