@@ -12,14 +12,16 @@ fifty.
 
 A kind registered with `after_response=True` is delivered once the response has been sent
 (`call_on_close`), not before it: the account emails, whose work (is there a login with this
-address?) must not show in how long the answer takes. Outside a request (commands, workers),
-`deliver_committed()` delivers them at once with the rest.
+address?) must not show in how long the answer takes. A WSGI server need not close a response
+whose client hung up early (Werkzeug's skips it), so a timer delivers them a few seconds later if
+the close never comes; the claim keeps the two from sending twice. Outside a request (commands,
+workers), `deliver_committed()` delivers them at once with the rest.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
@@ -42,6 +44,8 @@ FOLLOW_UP_ROUNDS = 3
 LEASE = timedelta(minutes=5)
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF = timedelta(hours=1)
+# After-response messages whose response was never closed are delivered this long after it.
+AFTER_RESPONSE_FALLBACK_SECONDS = 3.0
 
 
 def handler(kind: str, *, after_response: bool = False) -> Callable[[Handler], Handler]:
@@ -222,12 +226,28 @@ def deliver_committed() -> None:
             return
 
 
-def _deliver_after_response(app: Flask, ids: list[int]) -> None:
-    """Deliver the after-response messages of a request, in an application context of their
-    own (the request's is gone by the time the server closes the response)."""
-    with app.app_context():
-        db.session.info["outbox_committed_late"] = list(ids)
-        deliver_committed()
+class _AfterResponse:
+    """Delivers one request's after-response messages once: when the server closes the
+    response, or AFTER_RESPONSE_FALLBACK_SECONDS later if it never does."""
+
+    def __init__(self, app: Flask, ids: list[int]):
+        self._app, self._ids = app, ids
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(AFTER_RESPONSE_FALLBACK_SECONDS, self.deliver)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def deliver(self) -> None:
+        """In an application context of its own: the request's is gone by now."""
+        self._timer.cancel()
+        with self._lock:
+            if self._done:
+                return
+            self._done = True
+        with self._app.app_context():
+            db.session.info["outbox_committed_late"] = list(self._ids)
+            deliver_committed()
 
 
 def _before_flush(session, _context, _instances) -> None:
@@ -271,5 +291,5 @@ def init_app(app: Flask) -> None:
         late = db.session.info.pop("outbox_committed_late", None)
         deliver_committed()
         if late:
-            response.call_on_close(functools.partial(_deliver_after_response, app, late))
+            response.call_on_close(_AfterResponse(app, late).deliver)
         return response
