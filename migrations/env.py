@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -90,9 +91,38 @@ def run_migrations_online():
 
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        with sqlite_foreign_keys_off(connection):
+            with context.begin_transaction():
+                context.run_migrations()
+                check_foreign_keys(connection)
+            connection.commit()  # what SQLAlchemy began after Alembic's transaction
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """On SQLite, `batch_alter_table` rebuilds a table (copy, drop, rename): with foreign keys
+    on, dropping the old table would cascade to every row that refers to it (contact roles
+    deleted, case requesters and assignees emptied). So migrations run with them off, which
+    SQLite only accepts outside a transaction, and they are back on afterwards."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection  # no transaction is open yet
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        connection.rollback()  # nothing, after a commit; the partial work, after an error
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def check_foreign_keys(connection):
+    """Before the migration commits: every reference must still hold (SQLite only, where they
+    were not enforced while it ran)."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration broke references (table, row, parent): {broken[:5]}")
 
 
 if context.is_offline_mode():

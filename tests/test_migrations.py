@@ -183,3 +183,52 @@ def test_logins_made_before_verification_count_as_verified(test_settings, empty_
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_rebuilt_tables_keep_every_row_that_refers_to_them(test_settings, empty_database):
+    """SQLite alters a table by rebuilding it (copy, drop, rename): with foreign keys on, the
+    drop cascaded to whatever refers to it (contact roles and case events deleted, requesters
+    and assignees emptied). Rows made today keep every reference through a downgrade past the
+    revisions that rebuild users, cases and contacts, and the upgrade back."""
+    from portal.models import ContactRole, ContactRoleKind, EventKind, Role
+
+    app = create_app({**test_settings, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade()
+        agent = factories.make_user(Role.AGENT)
+        customer = factories.make_user(Role.CUSTOMER)
+        case = factories.make_case(customer.contact, queue=factories.make_queue(1))
+        case.assignee_id = agent.id
+        factories.add_event(case, author_id=customer.id)
+        factories.add_event(case, EventKind.INTERNAL_NOTE, author_id=agent.id)
+        db.session.add(
+            ContactRole(
+                contact_id=customer.contact_id,
+                account_id=case.account_id,
+                kind=ContactRoleKind.BILLING,
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+
+        def references():
+            with db.engine.connect() as connection:
+                return {
+                    query: connection.exec_driver_sql(query).all()
+                    for query in (
+                        "SELECT id, requester_id, assignee_id, account_id, queue_id FROM cases",
+                        "SELECT case_id, author_id, kind FROM case_events ORDER BY id",
+                        "SELECT contact_id, account_id, kind FROM contact_roles",
+                        "SELECT id, contact_id FROM users ORDER BY id",
+                        "SELECT id, account_id FROM contacts ORDER BY id",
+                    )
+                }
+
+        made = references()
+        assert all(made.values())
+        downgrade(revision="c7e2a91d4b55")  # before the contact merges: rebuilds all three
+        assert references() == made
+        upgrade()
+        assert references() == made
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -27,24 +27,7 @@ branch_labels = None
 depends_on = None
 
 
-def _sqlite_foreign_keys(on):
-    """Turn SQLite's foreign keys on or off. The pragma is ignored inside a transaction, so
-    the work so far (earlier revisions included, each with its version stamp) is committed
-    first; turning them back on first checks that every reference still holds."""
-    bind = op.get_bind()
-    if on:
-        broken = bind.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
-        if broken:
-            raise RuntimeError(f'foreign keys broken while users was rebuilt: {broken[:5]}')
-    bind.exec_driver_sql('COMMIT')
-    bind.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
-    bind.exec_driver_sql('BEGIN IMMEDIATE')
-
-
 def upgrade():
-    sqlite = op.get_bind().dialect.name == 'sqlite'
-    if sqlite:
-        _sqlite_foreign_keys(False)
     op.create_table('address_links',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('purpose', sa.Enum('registration', 'invitation', name='linkpurpose', native_enum=False, length=20), nullable=False),
@@ -77,14 +60,9 @@ def upgrade():
         "UPDATE users SET email_verified_at = created_at, email_verified_via = 'legacy' "
         "WHERE email_verified_at IS NULL"
     )
-    if sqlite:
-        _sqlite_foreign_keys(True)
 
 
 def downgrade():
-    sqlite = op.get_bind().dialect.name == 'sqlite'
-    if sqlite:
-        _sqlite_foreign_keys(False)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_users_created_by_id_users'), type_='foreignkey')
         batch_op.drop_column('created_by_id')
@@ -96,5 +74,3 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_address_links_contact_id'))
 
     op.drop_table('address_links')
-    if sqlite:
-        _sqlite_foreign_keys(True)
