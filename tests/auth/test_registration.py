@@ -19,6 +19,7 @@ from portal.models import (
 from portal.services import accounts, contact_merge
 from tests import factories
 from tests.auth.helpers import (
+    CONFIRM_LINK,
     PASSWORD,
     RESET_LINK,
     confirm,
@@ -375,3 +376,15 @@ def test_sending_the_link_again_is_rate_limited(test_settings, db):
         statuses = [browser.post("/register/resend").status_code for _ in range(6)]
         db.session.remove()
     assert statuses == [302] * 5 + [429]
+
+
+def test_without_a_mail_server_the_logged_link_can_be_followed(client, db, caplog):
+    """`make run` has no SMTP server: its log shows each email decoded, so the developer
+    trying the portal copies a whole link (a Persian one too), not a wrapped, escaped one."""
+    caplog.set_level("INFO", logger="casework.mail")
+    register(client, name="نادیا مشتری", language="fa")
+    (logged,) = [r.getMessage() for r in caplog.records if r.name == "casework.mail"]
+    assert "=\n" not in logged and "=3D" not in logged
+    assert "To: nadia@acme.example" in logged and "نادیا مشتری" in logged
+    path = CONFIRM_LINK.search(logged).group(1)
+    assert client.get(path).status_code == 200  # the confirmation form, asking the password
