@@ -28,8 +28,10 @@ run: $(VENV)/.installed translations
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # One pytest-xdist worker per core; the browser tests run in two groups (tests/conftest.py).
+# Bytecode is cached even where the environment sets PYTHONDONTWRITEBYTECODE: each worker and
+# live server would otherwise compile the app and rewrite every test module again (6 CPU-s).
 test: $(VENV)/.installed-dev translations
-	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python bench/queue_page.py
