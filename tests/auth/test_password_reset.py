@@ -52,8 +52,8 @@ def test_the_link_still_leaves_when_the_server_never_closes_the_answer(
     the moment account emails normally leave: they leave a little later instead."""
     monkeypatch.setattr(outbox, "AFTER_RESPONSE_FALLBACK_SECONDS", 0.2)
     user = factories.make_user(Role.CUSTOMER)
-    db.session.commit()
     data = {"email": user.email, "csrf_token": client.csrf_token()}
+    db.session.commit()  # and reads nothing more: the request writes next
     with app.app_context():
         # FlaskClient's own open: the answer is read but never closed.
         response = FlaskClient.open(client, "/password/forgot", method="POST", data=data)

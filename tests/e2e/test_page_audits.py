@@ -34,7 +34,7 @@ from portal.models import (
 from portal.models._base import utcnow
 from portal.services import escalations, outbox, surveys
 from tests.e2e import axe
-from tests.e2e.conftest import sign_in, switch_language
+from tests.e2e.conftest import switch_language
 
 pytestmark = pytest.mark.usefixtures("english_afterwards")
 
@@ -209,7 +209,7 @@ def pages_by_role(axe_ready, escalated, live_server, live_app) -> dict[str, list
 def test_main_pages_are_accessible_and_keep_to_their_csp(
     axe_ready, new_page, pages_by_role, who, language
 ):
-    page = new_page()
+    page = new_page(None if who == "visitor" else who)  # signed in, from cookies when it can
     axe.prepare(page.context)
     refused: list[str] = []
     page.on(
@@ -218,10 +218,7 @@ def test_main_pages_are_accessible_and_keep_to_their_csp(
             is_csp_violation(message.text) and refused.append(f"{page.url}: {message.text}")
         ),
     )
-    if who != "visitor":
-        sign_in(page, who)
-    else:
-        page.goto("/login")
+    page.goto("/login" if who == "visitor" else "/")
     switch_language(page, language)
     violations = []
     for url in pages_by_role[who]:
