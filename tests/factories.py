@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import time
+from datetime import time, timedelta
 
 from werkzeug.security import generate_password_hash
 
@@ -18,6 +18,9 @@ from portal.models import (
     ContactRole,
     ContactRoleKind,
     EventKind,
+    Goal,
+    GoalDirection,
+    GoalOwnerKind,
     Holiday,
     Priority,
     Queue,
@@ -186,3 +189,22 @@ def make_policy(calendar=None, **overrides):
     db.session.add(policy)
     db.session.flush()
     return policy
+
+
+def make_goal(**overrides) -> Goal:
+    """A current team goal: resolve at least 10 cases in the week around today."""
+    today = utcnow().date()
+    values = {
+        "name": "Resolve ten",
+        "metric": "resolved",
+        "owner_kind": GoalOwnerKind.TEAM,
+        "period_start": today - timedelta(days=3),
+        "period_end": today + timedelta(days=3),
+        "target": 10.0,
+        "direction": GoalDirection.AT_LEAST,
+        "alerted_thresholds": "",
+    }
+    goal = Goal(**{**values, **overrides})
+    db.session.add(goal)
+    db.session.flush()
+    return goal

@@ -44,9 +44,6 @@ from portal.models import (
     CaseStatus,
     Contact,
     FeedbackKind,
-    Goal,
-    GoalDirection,
-    GoalOwnerKind,
     PasswordResetToken,
     Queue,
     User,
@@ -275,19 +272,7 @@ def world(app, db, monkeypatch) -> dict[str, list]:
     macro = macros.save(
         None, name="Hello", language="en", body="Hello {contact_name}", is_active=True, by=agent
     )
-    today = utcnow().date()
-    goal = Goal(
-        name="Resolve ten",
-        metric="resolved",
-        owner_kind=GoalOwnerKind.TEAM,
-        period_start=today - timedelta(days=3),
-        period_end=today + timedelta(days=3),
-        target=10.0,
-        direction=GoalDirection.AT_LEAST,
-        created_by_id=supervisor.id,
-        alerted_thresholds="",
-    )
-    db.session.add(goal)
+    goal = factories.make_goal(created_by_id=supervisor.id)
     survivor = Contact(name="Sam Sample", email="sam@acme.example", account=acme)
     duplicate = Contact(name="Sam Sample", email="sam.sample@acme.example", account=acme)
     pair = [Contact(name="Pat Pair", email=f"pat{n}@acme.example", account=acme) for n in (1, 2)]

@@ -24,15 +24,13 @@ from portal.models import (
     CaseStatus,
     Contact,
     FeedbackKind,
-    Goal,
-    GoalDirection,
-    GoalOwnerKind,
     PasswordResetToken,
     Queue,
     User,
 )
 from portal.models._base import utcnow
 from portal.services import accounts, cases, escalations, macros, surveys, voc
+from tests import factories
 from tests.markup import PageReader, page_problems, visible_text
 
 HOSTILE = "\"><b>bold</b> & 'quoted'"
@@ -128,19 +126,7 @@ def world(app, db):
         is_active=True,
         by=supervisor,
     )
-    today = utcnow().date()
-    goal = Goal(
-        name="Goal " + HOSTILE,
-        metric="resolved",
-        owner_kind=GoalOwnerKind.TEAM,
-        period_start=today - timedelta(days=3),
-        period_end=today + timedelta(days=3),
-        target=10.0,
-        direction=GoalDirection.AT_LEAST,
-        created_by_id=supervisor.id,
-        alerted_thresholds="",
-    )
-    db.session.add(goal)
+    goal = factories.make_goal(name="Goal " + HOSTILE, created_by_id=supervisor.id)
     db.session.add(
         PasswordResetToken(
             user=customer.user,

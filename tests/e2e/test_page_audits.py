@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -25,14 +25,13 @@ from portal.models import (
     Feedback,
     FeedbackKind,
     Goal,
-    GoalDirection,
-    GoalOwnerKind,
     Queue,
     SurveyInvitation,
     User,
 )
 from portal.models._base import utcnow
 from portal.services import escalations, outbox, surveys
+from tests import factories
 from tests.e2e import axe
 from tests.e2e.conftest import switch_language
 
@@ -128,19 +127,7 @@ def pages_by_role(axe_ready, escalated, live_server, live_app) -> dict[str, list
             db.session.add(my_item)
         goal = db.session.scalar(db.select(Goal).limit(1))
         if goal is None:
-            today = date.today()
-            goal = Goal(
-                name="Resolve forty",
-                metric="resolved",
-                owner_kind=GoalOwnerKind.TEAM,
-                period_start=today - timedelta(days=7),
-                period_end=today + timedelta(days=7),
-                target=40.0,
-                direction=GoalDirection.AT_LEAST,
-                created_by_id=supervisor.id,
-                alerted_thresholds="",
-            )
-            db.session.add(goal)
+            goal = factories.make_goal(created_by_id=supervisor.id)
         now = utcnow()
         invitation = SurveyInvitation(
             kind=FeedbackKind.NPS,

@@ -15,18 +15,7 @@ TODAY = datetime.now(UTC).date()
 
 
 def make_goal(db, **overrides) -> Goal:
-    """A current team goal: resolve at least 10 cases in the week around today."""
-    values = {
-        "name": "Resolve ten",
-        "metric": "resolved",
-        "owner_kind": GoalOwnerKind.TEAM,
-        "period_start": TODAY - timedelta(days=3),
-        "period_end": TODAY + timedelta(days=3),
-        "target": 10.0,
-        "direction": GoalDirection.AT_LEAST,
-    }
-    goal = Goal(**{**values, **overrides})
-    db.session.add(goal)
+    goal = factories.make_goal(**overrides)
     db.session.commit()
     return goal
 
