@@ -9,7 +9,7 @@ read beyond that:
 
 - more history for resolved cases (second agent replies, pending spans, reopens), so that the
   reopen and first-contact rates and the pause-adjusted times are not trivial;
-- the per-case KPI facts, filled by the real `portal.services.case_metrics.backfill()` (its
+- the per-case KPI facts, filled by the real `portal.domain.cases.backfill_metrics()` (its
   throughput is the upgrade cost of `flask kpi backfill`);
 - escalations (about 6 % of cases, tier 1 to 2 and 2 to 3, some returned to the lower tier,
   a few tier-3 flags) and CSAT answers (about 20 % of resolved cases), with Core inserts.
@@ -64,6 +64,8 @@ from queue_page import (  # the queue bench's seeding, app, sign-in and measurin
     table,
 )
 
+from portal.domain.cases import metrics as case_metrics
+from portal.domain.voc import feedback as voc
 from portal.extensions import db
 from portal.models import (
     Case,
@@ -81,7 +83,6 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
-from portal.services import case_metrics, voc
 
 DASHBOARD = "/supervisor/dashboard"
 DONE = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
@@ -409,9 +410,9 @@ def _caller() -> str:
     while frame is not None:
         path = frame.f_code.co_filename.replace("\\", "/")
         name = frame.f_code.co_name
-        if path.endswith("portal/services/kpi.py") and name != "dashboard":
+        if path.endswith("portal/domain/analytics/kpi.py") and name != "dashboard":
             names.append(name)
-        elif path.endswith("portal/services/voc_metrics.py"):
+        elif path.endswith("portal/domain/voc/metrics.py"):
             names.append(f"voc_metrics.{name}")
         frame = frame.f_back
     return " > ".join(reversed(names)) or "(not KPI)"

@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from portal import create_app
 from portal.demo import SLA_TARGETS, seed_reference_data
 from portal.demo_content import SCENARIOS
+from portal.domain.cases.lists import breached_clause
 from portal.extensions import db
 from portal.models import (
     Account,
@@ -58,7 +59,6 @@ from portal.models import (
 )
 from portal.models._base import utcnow
 from portal.models.user import queue_members
-from portal.services.case_lists import breached_clause
 
 PASSWORD = "bench password 2026"
 SUPERVISOR_EMAIL = "supervisor@example.com"  # made by portal.demo.seed_reference_data

@@ -72,13 +72,13 @@ from queue_page import (  # the same app, seeding and machine helpers as the que
 from portal.demo import seed_reference_data
 from portal.demo_content import CONTACT_NAMES, SCENARIOS
 from portal.extensions import db
+from portal.infra import outbox
 from portal.models import Account, Case, CaseEvent, Contact, EventKind, User
 from portal.models._base import utcnow
 from portal.search import analyze, indexing, prepare_query, rebuild, search_cases, store
 from portal.search.analysis import WORD_PATTERN, normalize
 from portal.search.indexing import case_documents
 from portal.search.query import prefix_stems
-from portal.services import outbox
 
 SEED = 2026
 ACCOUNT_COUNT = 200

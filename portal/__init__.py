@@ -43,12 +43,12 @@ def create_app(config: dict | None = None) -> Flask:
         home,
         i18n,
         inputs,
-        labels,
         links,
         security,
         supervisor,
     )
-    from portal.database import init_database
+    from portal.infra.database import init_database
+    from portal.kernel import labels
 
     init_database(app)
     inputs.init_app(app)  # before the blueprints: their <int:...> rules use its converter
@@ -66,7 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
-    from portal.services import attachments, mail, outbox  # noqa: F401 - mail registers a handler
+    from portal.infra import attachments, mail, outbox  # noqa: F401 - mail registers a handler
 
     outbox.init_app(app)
     from portal import search

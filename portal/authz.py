@@ -7,7 +7,7 @@ Who reads a case (`case_filter`, the one rule for pages, notifications and searc
 - supervisors and admins: every case;
 - agents: cases of their tiers (`tier <= max_tier`), and every case they worked: replied to,
   wrote a note or logged an interaction on, were given, or escalated (a `case_followers` row,
-  see services.followers). So the agent who escalates a case keeps it in sight and in search.
+  see domain.cases.followers). So the agent who escalates a case keeps it in sight and in search.
   Unfollowing stops the updates, not the reading.
 - customers: their own cases, and their account's if they are its admin or decision maker.
 

@@ -20,15 +20,19 @@ reports_cli = AppGroup("reports", help="Reports for supervisors (the weekly emai
 
 @click.command("seed-demo")
 @click.option(
-    "--cases", default=None, type=int, help="How many demo cases should exist (default 300)."
+    "--cases",
+    "case_count",
+    default=None,
+    type=int,
+    help="How many demo cases should exist (default 300).",
 )
-def seed_demo(cases: int | None) -> None:
+def seed_demo(case_count: int | None) -> None:
     """Create demo accounts, queues, SLA policies, one user per role and multilingual cases."""
     from portal import demo
-    from portal.services import followers
+    from portal.domain import cases
 
     password = os.environ.get("DEMO_PASSWORD", "casework-demo")
-    count = demo.DEMO_CASE_COUNT if cases is None else cases
+    count = demo.DEMO_CASE_COUNT if case_count is None else case_count
     click.echo("Creating accounts, queues, SLA policies and demo users...")
     reference = demo.seed_reference_data(password)
     db.session.commit()
@@ -36,7 +40,7 @@ def seed_demo(cases: int | None) -> None:
         added = demo.seed_cases(reference, count=count, progress=bar.update)
         db.session.commit()
     click.echo(f"Added {added} cases ({count} wanted).")
-    followers.backfill()  # the demo timelines are written directly: record who worked them
+    cases.backfill_followers()  # the demo timelines are written directly: record who worked them
     db.session.commit()
     escalated = demo.seed_escalations(reference)
     db.session.commit()
@@ -56,7 +60,7 @@ def seed_demo(cases: int | None) -> None:
 )
 def outbox_drain(limit: int) -> None:
     """Deliver every due message that a crashed or busy process left behind."""
-    from portal.services import outbox
+    from portal.infra import outbox
 
     delivered, failed = outbox.deliver(limit=limit)
     click.echo(f"Delivered {delivered} message(s); {failed} failed and will be retried or parked.")
@@ -66,12 +70,13 @@ def outbox_drain(limit: int) -> None:
 def sla_sweep() -> None:
     """Record new SLA breaches, then warn, notify and escalate, then send due goal alerts
     (idempotent: a second run adds nothing)."""
+    from portal.domain import analytics, escalations
+    from portal.infra import outbox
     from portal.models._base import utcnow
-    from portal.services import escalations, goals, outbox
 
     now = utcnow()
     outcome = escalations.sweep(now=now)
-    goal_alerts = goals.sweep(now=now)
+    goal_alerts = analytics.sweep_goals(now=now)
     db.session.commit()
     outbox.deliver_committed()
     click.echo(f"Recorded {outcome.breaches} new breach(es).")
@@ -83,12 +88,12 @@ def sla_sweep() -> None:
 
 
 def _backfill_kpi_facts() -> None:
+    from portal.domain import cases
     from portal.models import Case
-    from portal.services import case_metrics
 
     total = db.session.scalar(db.select(db.func.count()).select_from(Case))
     with click.progressbar(length=total, label="Measuring cases") as bar:
-        measured = case_metrics.backfill(progress=bar.update)
+        measured = cases.backfill_metrics(progress=bar.update)
     click.echo(f"Measured {measured} cases (response and resolution times, replies, reopens).")
 
 
@@ -102,22 +107,23 @@ def kpi_backfill() -> None:
 def reports_weekly() -> None:
     """Email every active supervisor and admin the last seven full days' KPIs against the week
     before, the goals' status and the week's top escalation reasons (run weekly from cron)."""
+    from portal.domain import analytics
+    from portal.infra import outbox
     from portal.models._base import utcnow
-    from portal.services import outbox, reports
 
     def queued(user) -> None:
         click.echo(f"Queued the weekly report for {user.email} ({user.language or 'default'}).")
 
-    recipients = reports.send_weekly(now=utcnow(), progress=queued)
+    recipients = analytics.send_weekly(now=utcnow(), progress=queued)
     db.session.commit()
     outbox.deliver_committed()
     click.echo(f"Queued {len(recipients)} weekly report email(s).")
 
 
 def init_app(app: Flask) -> None:
+    from portal.domain.crm import contacts_cli
     from portal.feedback.cli import voc_cli
     from portal.search.cli import search_cli
-    from portal.services.contact_import import contacts_cli
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox_cli)

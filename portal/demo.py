@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import time, timedelta
 
 from portal.demo_content import ACCOUNT_NAMES, CONTACT_NAMES, SCENARIOS
+from portal.domain import sla
+from portal.domain.identity import hash_password
 from portal.extensions import db
 from portal.models import (
     Account,
@@ -39,8 +41,6 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
-from portal.services import sla
-from portal.services.accounts import hash_password
 
 DEMO_CASE_COUNT = 300
 DEMO_DAYS = 90
@@ -373,7 +373,7 @@ def _reopen_and_solve_again(rng, case, contact, assignee, moment, now):
 def seed_escalations(reference: dict, *, seed: int = 2026) -> int:
     """Escalate some open tier-1 and tier-2 demo cases through the real service, and have the
     supervisor return a few (bounce-backs); returns how many were escalated."""
-    from portal.services import escalations
+    from portal.domain import escalations
 
     rng = random.Random(seed)
     supervisor = next(u for u in reference["staff"].values() if u.role is Role.SUPERVISOR)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import abort, request, send_file
 
+from portal.infra import attachments
 from portal.models import Attachment
-from portal.services import attachments
 
 
 def attachment_response(file: Attachment):

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
 from portal.inputs import BadParameter, UnstorableText
-from portal.services.errors import DomainError, TooManyAttempts
+from portal.kernel.errors import DomainError, TooManyAttempts
 
 log = logging.getLogger("casework.errors")
 

@@ -18,8 +18,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as FlaskFileField
 from wtforms import StringField
 
-from portal import i18n, numbers
+from portal import i18n
 from portal.inputs import has_unstorable
+from portal.kernel import numbers
 
 UNSTORABLE_MESSAGE = _l(
     "This text contains a control character (such as NUL) that cannot be stored. Remove it and "

@@ -28,8 +28,8 @@ from jinja2 import pass_context, pass_eval_context
 from markupsafe import Markup, escape
 
 from portal.extensions import babel
-from portal.numbers import ASCII_DIGITS
-from portal.text import render_markdown
+from portal.kernel.numbers import ASCII_DIGITS
+from portal.kernel.text import render_markdown
 
 LANGUAGES = {"en": "English", "fa": "فارسی", "ar": "العربية"}
 RTL_LANGUAGES = {"fa", "ar"}

@@ -23,8 +23,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from portal import numbers
-from portal.services.errors import DomainError
+from portal.kernel import numbers
+from portal.kernel.errors import DomainError
 
 # NUL (PostgreSQL text cannot hold it; SQLite would store it) and lone surrogates (not UTF-8:
 # the driver cannot send them). Werkzeug turns invalid UTF-8 in a request into U+FFFD, so

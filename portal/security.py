@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.config import ConfigError
+from portal.domain import identity
 from portal.extensions import db, login_manager
-from portal.services import accounts
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -27,7 +27,7 @@ PASSIVE_ENDPOINTS = frozenset({"agent.unread_notifications"})
 @login_manager.user_loader
 def load_user(token: str):
     """Flask-Login stores the session token, so a revoked session's cookie loads nobody."""
-    user = accounts.load_session(token, touch=request.endpoint not in PASSIVE_ENDPOINTS)
+    user = identity.load_session(token, touch=request.endpoint not in PASSIVE_ENDPOINTS)
     if db.session.dirty:
         db.session.commit()  # last_seen_at moved on; kept so idle sessions can expire
     return user

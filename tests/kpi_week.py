@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portal.domain.analytics import kpi
+from portal.domain.cases import lifecycle as cases
+from portal.domain.escalations import moves as escalations
 from portal.extensions import db as _db
 from portal.models import CaseStatus, Feedback, FeedbackKind, Role
-from portal.services import cases, escalations, kpi
 from tests.factories import make_calendar, make_policy, make_queue, make_user
 
 UTC_ZONE = ZoneInfo("UTC")

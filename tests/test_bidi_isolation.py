@@ -8,9 +8,10 @@ from __future__ import annotations
 import html as html_module
 import re
 
+from portal.domain.cases import lifecycle as cases
 from portal.extensions import db
+from portal.infra import outbox
 from portal.models import CaseStatus, Macro, Role
-from portal.services import cases, outbox
 from tests import factories
 from tests.auth.helpers import link_in, mail_to
 

@@ -12,9 +12,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from portal.domain.escalations import moves as escalations
+from portal.domain.voc import surveys
 from portal.models import CaseStatus, FeedbackTheme, Role
 from portal.models._base import utcnow
-from portal.services import escalations, surveys
 from tests import factories
 
 LONG = "x" * 20_001

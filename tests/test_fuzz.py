@@ -38,7 +38,15 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from werkzeug.routing import Rule
 
+from portal.domain.cases import lifecycle as cases
+from portal.domain.cases import macros
+from portal.domain.crm import merge as contact_merge
+from portal.domain.escalations import moves as escalations
+from portal.domain.identity import accounts
+from portal.domain.voc import feedback as voc
+from portal.domain.voc import surveys
 from portal.extensions import db as _db
+from portal.infra.attachments import Upload
 from portal.models import (
     Attachment,
     CaseStatus,
@@ -49,8 +57,6 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
-from portal.services import accounts, cases, contact_merge, escalations, macros, surveys, voc
-from portal.services.attachments import Upload
 from tests import factories
 
 ROLES = ("anonymous", "customer", "agent", "supervisor")

@@ -19,9 +19,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
 from portal import forms as portal_forms
-from portal import i18n, numbers
+from portal import i18n
 from portal.agent.forms_crm import ContactForm
 from portal.inputs import IdConverter, UnstorableText
+from portal.kernel import inbox, numbers
 from portal.models import (
     Account,
     Case,
@@ -32,7 +33,6 @@ from portal.models import (
     Role,
     User,
 )
-from portal.services import inbox
 from tests import factories
 from tests.reading import page_text
 

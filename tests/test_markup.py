@@ -17,6 +17,12 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 from jinja2 import nodes
 
+from portal.domain.cases import lifecycle as cases
+from portal.domain.cases import macros
+from portal.domain.escalations import moves as escalations
+from portal.domain.identity import accounts
+from portal.domain.voc import feedback as voc
+from portal.domain.voc import surveys
 from portal.extensions import db as _db
 from portal.i18n import day_example
 from portal.models import (
@@ -29,7 +35,6 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
-from portal.services import accounts, cases, escalations, macros, surveys, voc
 from tests import factories
 from tests.markup import PageReader, page_problems, visible_text
 

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.customer.forms import CATEGORY_LABELS, files_rule
 from portal.forms import Form, IntegerField, MomentField, to_int
 from portal.i18n import LANGUAGES
-from portal.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from portal.kernel.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from portal.models import CaseStatus, Channel, Direction, Priority
 
 DIRECTION_LABELS = {Direction.INBOUND: _l("Inbound"), Direction.OUTBOUND: _l("Outbound")}

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.forms import Form, IntegerField, to_int
-from portal.labels import queue_option
+from portal.kernel.labels import queue_option
 
 
 class EscalateForm(Form):

@@ -8,9 +8,9 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from portal.domain.identity import MAX_PASSWORD_LENGTH, password_problem
 from portal.forms import Form
 from portal.i18n import LANGUAGES, is_valid_timezone, timezone_choices
-from portal.services.accounts import MAX_PASSWORD_LENGTH, password_problem
 
 
 def new_password_rules(form, field) -> None:

@@ -1,4 +1,4 @@
-"""Sign-in pages. Thin: validate, call portal.services.accounts, commit once, redirect."""
+"""Sign-in pages. Thin: validate, call the identity domain, commit once, redirect."""
 
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ from portal.auth.forms import (
     ResendLinkForm,
     ResetPasswordForm,
 )
+from portal.domain import identity
 from portal.extensions import db, limiter
 from portal.i18n import LANGUAGES, isolate
 from portal.security import client_ip, safe_next
-from portal.services import accounts, registration
 
 bp = Blueprint("auth", __name__)
 
@@ -75,7 +75,7 @@ def _sign_in(user, remember: bool) -> None:
     session.clear()
     if language:
         session["language"] = language
-    accounts.start_session(
+    identity.start_session(
         user,
         remember=remember,
         ip_address=client_ip(),
@@ -93,10 +93,10 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(
+            user = identity.authenticate(
                 form.email.data, form.password.data, ip_address=client_ip()
             )
-        except accounts.TooManyAttempts:
+        except identity.TooManyAttempts:
             db.session.commit()  # keep the audit row of the refused attempt
             raise
         if user is None:
@@ -113,7 +113,7 @@ def login():
 @login_required
 def logout():
     """End this session for real: its cookie and remember cookie are refused afterwards."""
-    accounts.end_session(current_user.current_session_token, by=_me(), ip_address=client_ip())
+    identity.end_session(current_user.current_session_token, by=_me(), ip_address=client_ip())
     db.session.commit()
     language = session.get("language")
     logout_user()
@@ -133,7 +133,7 @@ def register():
         return redirect(url_for("home.index"))
     form = RegisterForm(language=session.get("language", "en"))
     if form.validate_on_submit():
-        registration.register_customer(
+        identity.register_customer(
             email=form.email.data,
             name=form.name.data,
             password=form.password.data,
@@ -169,7 +169,7 @@ def resend_link():
         return redirect(url_for("home.index"))
     if not ResendLinkForm().validate_on_submit():
         abort(400)
-    if registration.resend_registration_link(_me(), ip_address=client_ip()):
+    if identity.resend_registration_link(_me(), ip_address=client_ip()):
         db.session.commit()
         flash(
             _("A new link is on its way to %(email)s.", email=isolate(current_user.email)), "info"
@@ -190,7 +190,7 @@ def resend_link():
 def confirm_registration(token: str):
     """Follow the emailed link: confirm the address (with the password chosen at registration,
     unless this browser is signed in as that login) and start using the portal."""
-    user = registration.registration_link_user(token)
+    user = identity.registration_link_user(token)
     if user is None:
         flash(
             _("This confirmation link is invalid, used or expired. Sign in to ask for a new one."),
@@ -201,10 +201,10 @@ def confirm_registration(token: str):
     form = ConfirmAddressForm()
     if form.validate_on_submit():
         try:
-            registration.confirm_registration(
+            identity.confirm_registration(
                 token, password=form.password.data, signed_in=signed_in, ip_address=client_ip()
             )
-        except registration.WrongPassword:
+        except identity.WrongPassword:
             db.session.commit()  # keep the audit row of the failed attempt
             form.password.errors.append(_("This is not the password chosen at registration."))
         else:
@@ -228,7 +228,7 @@ def confirm_registration(token: str):
 @limiter.limit("10 per 15 minutes", methods=["POST"])
 def accept_invitation(token: str):
     """Follow an agent's invitation: choose a password; the login is made for that contact."""
-    contact = registration.invitation_contact(token)
+    contact = identity.invitation_contact(token)
     if contact is None:
         flash(
             _(
@@ -240,7 +240,7 @@ def accept_invitation(token: str):
         return redirect(url_for("auth.login"))
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        user = registration.accept_invitation(
+        user = identity.accept_invitation(
             token,
             password=form.password.data,
             language=session.get("language"),
@@ -262,7 +262,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         # Only queued: who owns the address is looked up after this answer has been sent.
-        accounts.request_password_reset(form.email.data, ip_address=client_ip())
+        identity.request_password_reset(form.email.data, ip_address=client_ip())
         db.session.commit()
         flash(
             _(
@@ -279,12 +279,12 @@ def forgot_password():
 @limiter.limit("10 per 15 minutes", methods=["POST"])
 def reset_password(token: str):
     """Choose a new password with an emailed single-use token."""
-    if not accounts.reset_token_is_valid(token):
+    if not identity.reset_token_is_valid(token):
         flash(_("This reset link is invalid, used or expired. Ask for a new one."), "warning")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(token, form.password.data, ip_address=client_ip())
+        identity.reset_password(token, form.password.data, ip_address=client_ip())
         db.session.commit()
         flash(_("Your password is changed. Sign in with the new one."), "success")
         return redirect(url_for("auth.login"))
@@ -298,7 +298,7 @@ def profile():
     form = ProfileForm(obj=current_user).adapt_to(current_user)
     password_form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
-        accounts.update_profile(
+        identity.update_profile(
             _me(),
             name=form.name.data,
             language=form.language.data,
@@ -319,8 +319,8 @@ def change_password():
     form = ProfileForm(obj=current_user, formdata=None).adapt_to(current_user)
     password_form = ChangePasswordForm(prefix="pw")
     if password_form.validate_on_submit():
-        if accounts.verify_password(_me(), password_form.current_password.data):
-            accounts.set_password(
+        if identity.verify_password(_me(), password_form.current_password.data):
+            identity.set_password(
                 _me(),
                 password_form.password.data,
                 keep_token=current_user.current_session_token,
@@ -340,6 +340,6 @@ def set_language():
     if form.validate_on_submit() and form.language.data in LANGUAGES:
         session["language"] = form.language.data
         if current_user.is_authenticated:
-            accounts.set_language(_me(), form.language.data)
+            identity.set_language(_me(), form.language.data)
             db.session.commit()
     return redirect(safe_next(form.next.data, url_for("home.index")))

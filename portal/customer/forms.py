@@ -19,8 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.forms import Form, to_int
-from portal.labels import CATEGORY_LABELS, PRIORITY_LABELS, contact_option
-from portal.services.attachments import Upload
+from portal.infra.attachments import Upload
+from portal.kernel.labels import CATEGORY_LABELS, PRIORITY_LABELS, contact_option
 
 STATUS_FILTERS = ("open", "pending", "resolved", "closed", "all")
 

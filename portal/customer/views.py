@@ -15,15 +15,15 @@ from portal.customer.forms import (
     ReplyForm,
     uploads_from,
 )
+from portal.domain import cases, voc
 from portal.downloads import attachment_response
 from portal.extensions import db, limiter, login_manager
 from portal.i18n import isolate
+from portal.infra.attachments import AttachmentRejected
 from portal.inputs import arg_int
-from portal.labels import FACET_LABELS
+from portal.kernel.errors import InvalidTransition
+from portal.kernel.labels import FACET_LABELS
 from portal.models import Priority, Role
-from portal.services import case_lists, cases, deflection, surveys
-from portal.services.attachments import AttachmentRejected
-from portal.services.errors import InvalidTransition
 
 bp = Blueprint("customer", __name__, url_prefix="/my")
 
@@ -50,8 +50,8 @@ def home():
     me = _me()
     return render_template(
         "customer/home.html",
-        lists=case_lists.customer_home(me),
-        surveys_waiting=len(surveys.pending_for(me.contact_id)),
+        lists=cases.customer_home(me),
+        surveys_waiting=len(voc.pending_for(me.contact_id)),
     )
 
 
@@ -62,14 +62,14 @@ def case_list():
     if scope == "company" and not authz.sees_account_cases(_me()):
         abort(404)
     try:
-        result = case_lists.customer_cases(
+        result = cases.customer_cases(
             _me(),
             scope=scope,
             status=request.args.get("status", "all"),
             sort=request.args.get("sort", "updated"),
             page=arg_int("page", 1),
         )
-    except case_lists.BadListRequest:
+    except cases.BadListRequest:
         abort(400)
     return render_template(
         "customer/cases.html",
@@ -130,7 +130,7 @@ def _case_page(case, reply_form, status=200):
         render_template(
             "customer/case.html",
             case=case,
-            events=case_lists.timeline(me, case),
+            events=cases.timeline(me, case),
             files=db.session.scalars(authz.visible_attachments(me, case)).all(),
             reply_form=reply_form,
             action_form=CaseActionForm(),
@@ -231,7 +231,7 @@ def search_page():
 @limiter.limit("60 per minute")
 def suggest():
     """Resolved cases like the one being typed, as JSON for the new-case form."""
-    hits = deflection.suggest(_me(), request.args.get("q", "")[:200])
+    hits = cases.suggest_solved_cases(_me(), request.args.get("q", "")[:200])
     return jsonify(
         suggestions=[
             {
@@ -250,8 +250,8 @@ def deflect():
     me = _me()
     case = authz.case_or_404(me, request.form.get("number", ""))
     kind = request.form.get("kind", "")
-    if kind not in deflection.KINDS:
+    if kind not in cases.DEFLECTION_KINDS:
         return jsonify(error={"status": 400, "message": "kind must be click or solved"}), 400
-    deflection.record(me, kind=kind, case=case)
+    cases.record_deflection(me, kind=kind, case=case)
     db.session.commit()
     return jsonify(recorded=kind)

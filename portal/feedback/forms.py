@@ -14,11 +14,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.domain import voc
 from portal.forms import Form, to_int
 from portal.i18n import isolate
-from portal.labels import CHANNEL_LABELS
+from portal.kernel.labels import CHANNEL_LABELS
 from portal.models import FeedbackKind, FeedbackStatus, Sentiment
-from portal.services import surveys, voc
 
 KIND_LABELS = {
     FeedbackKind.CSAT: _l("Satisfaction rating"),
@@ -61,8 +61,8 @@ ITEM_KIND_CHOICES = [SelectChoice(kind.value, KIND_LABELS[kind]) for kind in voc
 
 def score_choices(kind: FeedbackKind) -> list[SelectChoice]:
     if kind == FeedbackKind.CSAT:
-        return [SelectChoice(score, CSAT_LABELS[score]) for score in surveys.SCORES[kind]]
-    return [SelectChoice(score, str(score)) for score in surveys.SCORES[kind]]
+        return [SelectChoice(score, CSAT_LABELS[score]) for score in voc.SCORES[kind]]
+    return [SelectChoice(score, str(score)) for score in voc.SCORES[kind]]
 
 
 class RatingForm(Form):
@@ -78,7 +78,7 @@ class RatingForm(Form):
 class SurveyCommentForm(Form):
     comment = TextAreaField(
         _l("Anything you would like to add? (optional)"),
-        validators=[Optional(), Length(max=surveys.MAX_COMMENT)],
+        validators=[Optional(), Length(max=voc.MAX_SURVEY_COMMENT)],
     )
 
 

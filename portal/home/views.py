@@ -6,10 +6,10 @@ from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal import authz
+from portal.domain import analytics, cases
 from portal.extensions import db
 from portal.models import Role
 from portal.models._base import utcnow
-from portal.services import goals, overview
 
 bp = Blueprint("home", __name__)
 
@@ -23,10 +23,10 @@ def index():
         return redirect(url_for("customer.home"))
     return render_template(
         "home/index.html",
-        cases=overview.recent_cases(current_user, limit=20),
-        status_counts=overview.status_counts(current_user),
+        cases=cases.recent_cases(current_user, limit=20),
+        status_counts=cases.status_counts(current_user),
         show_staff_columns=authz.is_staff(current_user),
-        goals=goals.goals_for_user(current_user._get_current_object(), utcnow()),
+        goals=analytics.goals_for_user(current_user._get_current_object(), utcnow()),
     )
 
 

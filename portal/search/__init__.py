@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from portal.infra import outbox
 from portal.search.access import Reader, reader_for
 from portal.search.analysis import analyze, prepare_query
 from portal.search.indexing import (
@@ -27,7 +28,6 @@ from portal.search.indexing import (
 )
 from portal.search.query import FacetValue, Hit, Result, search_cases, similar_cases
 from portal.search.schema import SCHEMA_VERSION
-from portal.services import outbox
 
 
 def init_app(app: Flask) -> None:

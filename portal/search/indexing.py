@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy import inspect
 
 from portal.extensions import db
+from portal.infra import outbox
 from portal.models import (
     Account,
     Case,
@@ -37,7 +38,6 @@ from portal.models import (
 from portal.models._base import utcnow
 from portal.search import bulk, store
 from portal.search.schema import NONE, day_number, microseconds
-from portal.services import outbox
 
 log = logging.getLogger("casework.search")
 

@@ -39,8 +39,8 @@ from whoosh.qparser import (
 from whoosh.qparser.syntax import AndGroup, OrGroup
 
 from portal.extensions import db
+from portal.kernel.numbers import ASCII_DIGITS
 from portal.models import Account, Case, CaseStatus, Channel, Priority, Queue
-from portal.numbers import ASCII_DIGITS
 from portal.search import postings, ranking, store
 from portal.search.access import Reader, reader_for
 from portal.search.analysis import (

@@ -7,9 +7,9 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.domain.analytics import DIRECTION_LABELS, OWNER_KIND_LABELS
 from portal.forms import DayField, Form, IntegerField, NumberField, to_id_or_none
 from portal.models import EscalationState
-from portal.services.goals import DIRECTION_LABELS, OWNER_KIND_LABELS
 
 STATE_LABELS = {
     # Each names the escalation, so that nobody reads it as the case's own status.

@@ -8,6 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from portal.domain.crm import imports as contact_import
+from portal.domain.crm import merge as contact_merge
+from portal.domain.crm.merge import MergeRefused
 from portal.models import (
     Account,
     AuditEvent,
@@ -27,8 +30,6 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
-from portal.services import contact_import, contact_merge
-from portal.services.contact_merge import MergeRefused
 from tests import factories
 
 CANARY = "CANARY-crm-note-5d1e"

@@ -10,9 +10,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from freezegun import freeze_time
 
+from portal.domain.cases import lifecycle as cases
+from portal.domain.sla import clocks as sla
 from portal.extensions import db
 from portal.models import CaseStatus, Role, User
-from portal.services import cases, sla
 from tests import factories
 from tests.reading import page_text
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
+from portal.domain.identity import accounts
 from portal.models import AddressLink, AddressProof, AuditEvent, Contact, LinkPurpose, Role, User
-from portal.services import accounts
 from tests import factories
 from tests.auth.helpers import INVITATION_LINK, PASSWORD, link_in, mail_to, plain, register
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from portal.domain.crm import merge as contact_merge
+from portal.domain.crm.merge import MergeRefused
 from portal.models import AddressProof, Case, Contact, ContactMerge, Role, User
-from portal.services import contact_merge
-from portal.services.contact_merge import MergeRefused
 from tests import factories
 
 

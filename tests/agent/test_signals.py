@@ -10,6 +10,10 @@ from datetime import timedelta
 import pytest
 
 from portal import authz
+from portal.domain.cases import assignment
+from portal.domain.cases import lifecycle as cases
+from portal.domain.escalations import moves as escalations
+from portal.kernel import inbox
 from portal.models import (
     Case,
     CaseEvent,
@@ -21,7 +25,6 @@ from portal.models import (
     UserSession,
 )
 from portal.models._base import utcnow
-from portal.services import assignment, cases, escalations, inbox
 from tests import factories
 from tests.reading import as_read
 

@@ -8,6 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from portal.domain.cases import assignment
+from portal.domain.cases import lifecycle as cases
+from portal.kernel.errors import StaleCase
 from portal.models import (
     Attachment,
     Case,
@@ -23,8 +26,6 @@ from portal.models import (
     RoutingRule,
 )
 from portal.models._base import utcnow
-from portal.services import assignment, cases
-from portal.services.errors import StaleCase
 from tests import factories
 
 CANARY = "CANARY-note-91c2"

@@ -11,8 +11,9 @@ from flask import request_finished
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 
+from portal.domain.identity import accounts
+from portal.infra import outbox
 from portal.models import PasswordResetToken, Role
-from portal.services import accounts, outbox
 from tests import factories
 
 LINK = re.compile(r"http://casework\.test(/password/reset/[A-Za-z0-9_\-]+)")

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from portal.domain.crm import merge as contact_merge
+from portal.domain.identity import accounts
 from portal.models import (
     AddressLink,
     AddressProof,
@@ -16,7 +18,6 @@ from portal.models import (
     Role,
     User,
 )
-from portal.services import accounts, contact_merge
 from tests import factories
 from tests.auth.helpers import (
     CONFIRM_LINK,
@@ -314,7 +315,7 @@ def test_a_pending_login_signs_in_only_to_check_its_inbox(client, db, smtp):
 def test_a_pending_login_sees_no_case_and_no_colleague(db):
     """The rules themselves: no contact, so no case of the account and no CC list."""
     from portal import authz
-    from portal.services import registration
+    from portal.domain.identity import registration
 
     account = factories.make_account(email_domain="acme.example", is_domain_verified=True)
     factories.make_case(factories.make_contact(account))

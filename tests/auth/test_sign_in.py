@@ -6,9 +6,9 @@ import pytest
 
 from portal import create_app
 from portal.config import ConfigError
+from portal.domain.identity import accounts, registration
 from portal.extensions import db as _db
 from portal.models import AuditEvent, LoginAttempt, Role, UserSession
-from portal.services import accounts, registration
 from tests import factories
 
 

@@ -9,6 +9,7 @@ from datetime import time, timedelta
 import pytest
 from freezegun import freeze_time
 
+from portal.domain.cases import lifecycle as cases
 from portal.models import (
     Attachment,
     Case,
@@ -20,7 +21,6 @@ from portal.models import (
     Role,
 )
 from portal.models._base import utcnow
-from portal.services import cases
 from tests import factories
 from tests.customer.helpers import file_tuple, new_case_data, png_bytes
 from tests.reading import page_text
@@ -235,7 +235,7 @@ def test_agent_reply_is_emailed_without_internal_notes(client, customer, db, smt
     cases.add_reply(case, body=f"{CANARY} internal", by=agent, internal=True)
     cases.add_reply(case, body="Please restart the print spooler.", by=agent)
     db.session.commit()
-    from portal.services import outbox
+    from portal.infra import outbox
 
     outbox.deliver_committed()
     messages = smtp.wait_for(1)
@@ -436,7 +436,7 @@ def test_sla_due_times_come_from_the_accounts_entitlement(client, login_as, db):
 
 
 def test_home_prompts_to_rate_resolved_cases(client, customer, db):
-    from portal.services import surveys
+    from portal.domain.voc import surveys
 
     case = factories.make_case(customer.contact, status=CaseStatus.RESOLVED, resolved_at=utcnow())
     surveys.send_csat(case)

@@ -10,9 +10,11 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from portal.domain.cases import lifecycle as cases
+from portal.domain.voc import surveys
 from portal.extensions import db
+from portal.infra import outbox
 from portal.models import Case, CaseStatus, Feedback, FeedbackKind, User
-from portal.services import cases, outbox, surveys
 
 CUSTOMER = "customer@example.com"
 LINK = re.compile(r"https?://\S+/feedback/s/[A-Za-z0-9._\-]+\?score=\d+")

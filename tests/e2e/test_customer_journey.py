@@ -8,9 +8,10 @@ import re
 from PIL import Image
 from playwright.sync_api import expect
 
+from portal.domain.cases import lifecycle as cases
 from portal.extensions import db
+from portal.infra import outbox
 from portal.models import Case, User
-from portal.services import cases, outbox
 from tests.e2e.conftest import register_and_confirm
 
 XSS = '"><img src=x onerror=alert(1)><svg onload=alert(2)>'

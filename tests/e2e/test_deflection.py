@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from portal import authz
 from portal.extensions import db
+from portal.infra import outbox
 from portal.models import AuditEvent, Case, CaseStatus, Role, User
-from portal.services import outbox
 from tests import factories
 from tests.e2e.conftest import ARTIFACTS, sign_in
 

@@ -10,8 +10,8 @@ from werkzeug.security import generate_password_hash
 
 from portal import authz
 from portal.extensions import db
+from portal.kernel import inbox
 from portal.models import Case, Queue, Role, User
-from portal.services import inbox
 
 EMAIL = "badge.agent@example.com"
 PASSWORD = "casework-demo"

@@ -15,7 +15,10 @@ import pytest
 from playwright.sync_api import expect
 
 from portal import authz
+from portal.domain.escalations import moves as escalations
+from portal.domain.voc import surveys
 from portal.extensions import db
+from portal.infra import outbox
 from portal.models import (
     Account,
     Case,
@@ -30,7 +33,6 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
-from portal.services import escalations, outbox, surveys
 from tests import factories
 from tests.e2e import axe
 from tests.e2e.conftest import switch_language

@@ -9,9 +9,9 @@ import re
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from portal.domain.crm import records as crm
 from portal.extensions import db
 from portal.models import Account, Contact, User
-from portal.services import crm
 from tests.e2e.conftest import REGISTRATION_PASSWORD, confirmation_link, register, sign_in
 
 EMAIL = "parisa.pending@example.com"  # example.com: Acme's verified domain in the demo data

@@ -23,9 +23,9 @@ CHARACTER_EDGES = """element => {
 
 def escalated_demo_case(live_app) -> str:
     """A tier-1 demo case escalated to the Specialists by the demo agent; its number."""
+    from portal.domain.escalations import moves as escalations
     from portal.extensions import db
     from portal.models import Case, CaseStatus, Queue, User
-    from portal.services import escalations
 
     with live_app.app_context():
         front = db.session.scalar(sa.select(Queue).where(Queue.name == "Front line"))

@@ -8,9 +8,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from portal.domain.cases import lifecycle as cases
+from portal.domain.voc import surveys
 from portal.extensions import db as _db
+from portal.infra import outbox
 from portal.models import Account, Case, CaseStatus, Queue, Role, User
-from portal.services import cases, outbox, surveys
 from tests import factories
 
 LINK = re.compile(r"https?://\S+/feedback/s/[A-Za-z0-9._\-]+(?:\?score=\d+)?")

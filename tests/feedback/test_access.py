@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from portal.domain.voc import feedback as voc
+from portal.domain.voc import surveys
 from portal.models import FeedbackKind
-from portal.services import surveys, voc
 from tests.feedback.conftest import resolve_and_survey
 
 # Endpoints a visitor may use without signing in: the signed survey links.

@@ -9,9 +9,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from freezegun import freeze_time
 
+from portal.domain.voc import surveys
 from portal.models import Feedback, FeedbackKind, FeedbackStatus, Sentiment, SurveyInvitation
 from portal.models._base import utcnow
-from portal.services import surveys
 from tests import factories
 from tests.feedback.conftest import links_in, path_of, resolve_and_survey
 from tests.reading import as_read, page_text
@@ -189,8 +189,8 @@ def test_score_outside_the_scale_is_refused(client, db, world):
 
 
 def test_one_survey_per_case_even_if_resolved_again(db, smtp, world):
+    from portal.domain.cases import lifecycle as cases
     from portal.models import CaseStatus
-    from portal.services import cases
 
     first = resolve_and_survey(world.case, world.agent)
     cases.change_status(world.case, CaseStatus.OPEN, by=world.agent)
@@ -202,8 +202,9 @@ def test_one_survey_per_case_even_if_resolved_again(db, smtp, world):
 
 def test_sending_twice_in_one_transaction_sends_once(db, smtp, world):
     """The resolve hook and an explicit call may both run before the commit."""
+    from portal.domain.cases import lifecycle as cases
+    from portal.infra import outbox
     from portal.models import CaseStatus
-    from portal.services import cases, outbox
 
     cases.change_status(world.case, CaseStatus.RESOLVED, by=world.agent)
     first, second = surveys.send_csat(world.case), surveys.send_csat(world.case)

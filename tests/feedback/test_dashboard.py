@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from portal.domain.voc import feedback as voc
+from portal.domain.voc import metrics as voc_metrics
 from portal.models import Feedback, FeedbackKind, FeedbackStatus, SurveyInvitation
 from portal.models._base import utcnow
-from portal.services import voc, voc_metrics
 from tests import factories
 
 CLOSED, NEW = FeedbackStatus.CLOSED, FeedbackStatus.NEW

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from freezegun import freeze_time
 
+from portal.domain.voc import surveys
 from portal.models import Feedback, FeedbackKind, FeedbackStatus, Role
-from portal.services import surveys
 from tests import factories
 from tests.feedback.conftest import resolve_and_survey
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from portal.domain.voc import feedback as voc
 from portal.models import (
     Channel,
     Feedback,
@@ -14,7 +15,6 @@ from portal.models import (
     Role,
     Sentiment,
 )
-from portal.services import voc
 from tests import factories
 
 CANARY = "CANARY-internal-7f3a9c"
@@ -145,7 +145,7 @@ def test_status_moves_forward_and_a_closed_item_can_be_taken_up_again(db, world)
         assert item.status == status
     import pytest
 
-    from portal.services.errors import InvalidTransition
+    from portal.kernel.errors import InvalidTransition
 
     with pytest.raises(InvalidTransition):
         voc.change_status(item, FeedbackStatus.NEW, by=world.supervisor)
@@ -301,7 +301,7 @@ def test_customer_text_is_cleaned_and_bounded(db, world):
 def test_customers_cannot_write_as_someone_else(db, world):
     import pytest
 
-    from portal.services.errors import NotAllowed
+    from portal.kernel.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
         voc.create_item(

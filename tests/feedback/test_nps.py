@@ -8,7 +8,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from portal.domain.voc import surveys
 from portal.feedback.cli import voc_cli
+from portal.infra import outbox
 from portal.models import (
     Feedback,
     FeedbackKind,
@@ -18,7 +20,6 @@ from portal.models import (
     SurveyInvitation,
 )
 from portal.models._base import utcnow
-from portal.services import outbox, surveys
 from tests import factories
 
 

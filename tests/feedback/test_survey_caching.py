@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from portal.domain.voc import surveys
 from portal.models._base import utcnow
-from portal.services import surveys
 from tests.feedback.conftest import resolve_and_survey
 from tests.reading import page_text
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from portal.extensions import db as _db
+from portal.infra import outbox
 from portal.search import search_cases
-from portal.services import outbox
 
 
 @pytest.fixture

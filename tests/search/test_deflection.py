@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from portal.domain.cases import deflection
 from portal.models import CaseStatus, Role
-from portal.services import deflection
 from tests import factories
 
 OPEN_CASES = 25  # more than a page of the search the suggestions used to filter

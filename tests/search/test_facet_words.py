@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from portal.extensions import db
+from portal.infra import outbox
 from portal.models import CaseStatus, Priority, Role, User
-from portal.services import outbox
 from tests import factories
 from tests.reading import page_text
 

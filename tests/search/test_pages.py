@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from portal.infra import outbox
 from portal.models import AuditEvent, CaseStatus, EventKind, Role
-from portal.services import outbox
 from tests import factories
 
 CANARY = "zanzibarcanary"

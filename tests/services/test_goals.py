@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from portal.domain.analytics import goals, kpi
+from portal.kernel import inbox
 from portal.models import (
     CaseStatus,
     Goal,
@@ -18,7 +20,6 @@ from portal.models import (
     Role,
     User,
 )
-from portal.services import goals, inbox, kpi
 from tests import factories
 from tests.reading import as_read
 

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portal.domain.analytics import kpi
+from portal.domain.cases import metrics as case_metrics
 from portal.extensions import db
-from portal.services import case_metrics, kpi
 from tests.kpi_week import NOW, WEEK
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
+from portal.infra import outbox
 from portal.models import OutboxMessage, OutboxStatus
 from portal.models._base import utcnow
-from portal.services import outbox
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portal.domain.analytics import kpi, reports
 from portal.models import CaseStatus, Channel, Escalation, Feedback, FeedbackKind, Role
-from portal.services import kpi, reports
 from tests import factories
 
 TEHRAN = ZoneInfo("Asia/Tehran")

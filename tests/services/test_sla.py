@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
+from portal.domain.sla import clocks as sla
 from portal.models import Case, CaseStatus, Priority, SLABreach
-from portal.services import sla
 from tests.factories import make_account, make_calendar, make_case, make_contact, make_policy
 
 # A week in June 2025, Mon-Fri 09:00-17:00 UTC unless a test says otherwise.

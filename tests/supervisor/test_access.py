@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from portal.domain.escalations import moves as escalations
+from portal.kernel import inbox
 from portal.models import CaseStatus, Notification, Priority, Role
-from portal.services import escalations, inbox
 from tests import factories
 
 SUPERVISOR_PAGES = [("get", "/supervisor/escalations")]

@@ -6,6 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from portal.domain.escalations import moves as escalations
+from portal.kernel import inbox
+from portal.kernel.errors import InvalidTransition, NotAllowed, StaleCase
 from portal.models import (
     Case,
     CaseEvent,
@@ -19,8 +22,6 @@ from portal.models import (
     User,
 )
 from portal.models._base import utcnow
-from portal.services import escalations, inbox
-from portal.services.errors import InvalidTransition, NotAllowed, StaleCase
 from tests import factories
 from tests.reading import as_read
 

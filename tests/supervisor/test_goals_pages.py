@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from portal.domain.analytics import kpi
 from portal.models import CaseStatus, Goal, GoalDirection, GoalOwnerKind, Role
-from portal.services import kpi
 from tests import factories
 
 TODAY = datetime.now(UTC).date()

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portal.domain import analytics
+from portal.domain.analytics import reports
 from portal.models import CaseStatus, Channel, Escalation, Goal, GoalOwnerKind, Role
 from portal.models._base import utcnow
-from portal.services import reports
 from tests import factories
 from tests.reading import as_read
 
@@ -165,7 +166,7 @@ def test_the_case_list_follows_the_filters(client, supervisor, db):
 
 def test_too_big_a_case_list_is_refused_with_a_message(client, supervisor, db, monkeypatch):
     make_cases(3)
-    monkeypatch.setattr(reports, "EXPORT_LIMIT", 2)
+    monkeypatch.setattr(analytics, "EXPORT_LIMIT", 2)  # the limit the page reads
     response = client.get("/supervisor/reports/cases.csv", query_string=FORTNIGHT)
     assert response.status_code == 400
     assert "at most 2" in response.get_data(as_text=True)
@@ -247,7 +248,7 @@ def test_weekly_report_with_nobody_to_tell(app, db, smtp):
 
 
 def test_weekly_figures_are_the_kpi_modules(db):
-    from portal.services import kpi
+    from portal.domain.analytics import kpi
 
     now = utcnow()
     contact = factories.make_contact(factories.make_account())

@@ -8,6 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from portal.domain.escalations import moves as escalations
+from portal.domain.sla import clocks as sla
+from portal.kernel import inbox
 from portal.models import (
     CaseStatus,
     Escalation,
@@ -17,7 +20,6 @@ from portal.models import (
     SLANotification,
     User,
 )
-from portal.services import escalations, inbox, sla
 from tests import factories
 from tests.supervisor.conftest import T0
 

@@ -25,15 +25,15 @@ from portal.agent.forms import (
 )
 from portal.agent.views import bp, me
 from portal.customer.forms import uploads_from
+from portal.domain import cases, sla
 from portal.downloads import attachment_response
 from portal.extensions import db
 from portal.i18n import isolate
-from portal.labels import queue_option
+from portal.infra.attachments import AttachmentRejected
+from portal.kernel.errors import InvalidTransition, NotAllowed, StaleCase
+from portal.kernel.labels import queue_option
 from portal.models import CaseStatus, Channel, Direction, Macro, Priority, Queue, User
 from portal.models._base import utcnow
-from portal.services import assignment, case_lists, cases, followers, macros, sla
-from portal.services.attachments import AttachmentRejected
-from portal.services.errors import InvalidTransition, NotAllowed, StaleCase
 
 # The session key that tells the next case page its reply box's draft was sent (the page's
 # script then forgets the draft the browser kept).
@@ -56,7 +56,7 @@ def _queue_choices():
 
 def _assignee_choices(case) -> list[SelectChoice]:
     return [SelectChoice(0, _("Unassigned"))] + [
-        SelectChoice(u.id, u.name) for u in assignment.eligible_assignees(case.queue)
+        SelectChoice(u.id, u.name) for u in cases.eligible_assignees(case.queue)
     ]
 
 
@@ -97,8 +97,8 @@ def _workspace(
             "agent/case.html",
             case=case,
             can_work=authz.can_work_case(user, case),
-            following=followers.following_state(case, user),
-            events=case_lists.timeline(user, case),
+            following=cases.following_state(case, user),
+            events=cases.timeline(user, case),
             files=db.session.scalars(authz.visible_attachments(user, case)).all(),
             linked=cases.linked_cases(case),
             reply_form=reply_form,
@@ -107,7 +107,7 @@ def _workspace(
             interaction_form=interaction_form or InteractionForm(formdata=None),
             link_form=link_form or CaseNumberForm(formdata=None),
             merge_form=merge_form or MergeForm(formdata=None, version=case.version),
-            macros=macros.for_case(case, user),
+            macros=cases.macros_for_case(case, user),
             draft_sent=session.pop(DRAFT_SENT, None) == case.number,
             clocks={
                 which: {
@@ -144,7 +144,7 @@ def unfollow(number: str):
 def _set_following(number: str, following: bool):
     current = authz.case_or_404(me(), number)
     try:
-        followers.set_following(current, me(), following)
+        cases.set_following(current, me(), following)
     except NotAllowed:
         abort(403)
     db.session.commit()
@@ -193,7 +193,9 @@ def insert_macro(number: str):
     if macro is None or not macro.is_active:
         flash(_("Choose a macro in use."), "warning")
         return _workspace(current, status=400, reply_form=reply_form)
-    reply_form.body.data = macros.insert(reply_form.body.data, macros.render(macro, current, me()))
+    reply_form.body.data = cases.insert_macro(
+        reply_form.body.data, cases.render_macro(macro, current, me())
+    )
     if any(upload.filename for upload in request.files.getlist(reply_form.files.name)):
         flash(_("The macro was added to your text. Choose your files again."), "info")
     return _workspace(current, reply_form=reply_form)
@@ -244,7 +246,7 @@ def claim(number: str):
     """Take an unassigned case; only one of several agents claiming at once wins."""
     current = _workable_case(number)
     try:
-        assignment.claim(current, by=me())
+        cases.claim(current, by=me())
         db.session.commit()
     except StaleCase:
         db.session.rollback()
@@ -264,7 +266,7 @@ def assign(number: str):
         return _workspace(current, status=400, assign_form=form)
     target = db.session.get(User, form.assignee.data) if form.assignee.data else None
     try:
-        assignment.assign(current, target, by=me(), version=form.version.data)
+        cases.assign(current, target, by=me(), version=form.version.data)
         db.session.commit()
     except StaleCase:
         db.session.rollback()

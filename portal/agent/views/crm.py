@@ -9,14 +9,13 @@ from flask_babel import gettext as _
 from portal import authz
 from portal.agent.forms_crm import AccountForm, ConfirmForm, ContactForm, ImportForm, MergeForm
 from portal.agent.views import bp, me
+from portal.domain import crm, identity
+from portal.domain.crm import CrmError, MergeRefused
 from portal.extensions import db
 from portal.i18n import isolate
 from portal.inputs import arg_int
 from portal.models import Account, Contact, ContactMerge
 from portal.security import client_ip
-from portal.services import contact_import, contact_merge, crm, registration
-from portal.services.contact_merge import MergeRefused
-from portal.services.crm import CrmError
 
 MAX_SEARCH = 100
 
@@ -182,13 +181,12 @@ def contact_page(contact_id: int):
     return render_template(
         "agent/crm/contact.html",
         view=view,
-        merges=contact_merge.merges_of(contact),
+        merges=crm.merges_of(contact),
         can_merge=authz.can_merge_contacts(me()),
         undo_form=ConfirmForm(),
         phone_case="agent.phone_case" in current_app.view_functions,
-        can_invite=authz.can_invite_contact(me())
-        and registration.invitation_problem(contact) is None,
-        invitation=registration.open_invitation(contact),
+        can_invite=authz.can_invite_contact(me()) and identity.invitation_problem(contact) is None,
+        invitation=identity.open_invitation(contact),
     )
 
 
@@ -200,8 +198,8 @@ def contact_invite(contact_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        registration.invite_contact(contact, by=me(), ip_address=client_ip())
-    except registration.InvitationRefused as refused:
+        identity.invite_contact(contact, by=me(), ip_address=client_ip())
+    except identity.InvitationRefused as refused:
         db.session.rollback()
         flash(str(refused.reason), "danger")
     else:
@@ -245,9 +243,7 @@ def contact_import_page():
     report = None
     status = 200
     if form.validate_on_submit():
-        report = contact_import.import_contacts(
-            form.file.data.read(), by=me(), dry_run=form.dry_run.data
-        )
+        report = crm.import_contacts(form.file.data.read(), by=me(), dry_run=form.dry_run.data)
         if report.error is not None:
             status = 400
         elif not report.dry_run:
@@ -265,7 +261,7 @@ def contact_duplicates():
     """Likely duplicate pairs (same email, phone or folded name), strongest first."""
     return render_template(
         "agent/crm/duplicates.html",
-        report=contact_merge.likely_duplicates(),
+        report=crm.likely_duplicates(),
         can_merge=authz.can_merge_contacts(me()),
     )
 
@@ -283,7 +279,7 @@ def contact_merge_page():
         survivor = _contact_or_404(form.survivor.data)
         duplicate = _contact_or_404(form.duplicate.data)
         try:
-            contact_merge.merge_contacts(survivor, duplicate, by=user)
+            crm.merge_contacts(survivor, duplicate, by=user)
         except MergeRefused as refused:
             db.session.rollback()
             flash(str(refused.reason), "danger")
@@ -298,7 +294,7 @@ def contact_merge_page():
             abort(400)
         survivor = _contact_or_404(survivor_id)
         duplicate = _contact_or_404(duplicate_id)
-    preview = contact_merge.preview_merge(survivor, duplicate)
+    preview = crm.preview_merge(survivor, duplicate)
     form.survivor.data, form.duplicate.data = survivor.id, duplicate.id
     if not preview.can_merge and status == 200:
         status = 409
@@ -317,7 +313,7 @@ def contact_merge_undo(merge_id: int):
         abort(400)
     survivor_id, duplicate_id = merge.survivor_id, merge.duplicate_id
     try:
-        contact_merge.undo_merge(merge, by=user)
+        crm.undo_merge(merge, by=user)
     except MergeRefused as refused:
         db.session.rollback()
         flash(str(refused.reason), "danger")

@@ -12,11 +12,12 @@ from portal import authz
 from portal.agent.forms_escalation import EscalateForm, MarkReadForm
 from portal.agent.views import bp, me
 from portal.agent.views.cases import _workable_case, _workspace
+from portal.domain import escalations
 from portal.extensions import db
 from portal.i18n import isolate, native_digits
+from portal.kernel import inbox
+from portal.kernel.errors import InvalidTransition, StaleCase
 from portal.models import Case, EscalationState, Queue, User
-from portal.services import escalations, inbox
-from portal.services.errors import InvalidTransition, StaleCase
 from portal.supervisor.forms import STATE_BADGES, STATE_LABELS
 
 

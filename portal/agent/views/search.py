@@ -7,7 +7,7 @@ from flask import render_template, request
 from portal import search
 from portal.agent.views import bp, me
 from portal.inputs import arg_int
-from portal.labels import FACET_LABELS
+from portal.kernel.labels import FACET_LABELS
 
 MAX_QUERY = 500
 

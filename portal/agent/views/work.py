@@ -10,14 +10,14 @@ from flask_babel import ngettext
 from portal import authz
 from portal.agent.forms import AvailabilityForm, BulkForm, MacroForm, PhoneCaseForm
 from portal.agent.views import bp, me
+from portal.domain import cases, sla
 from portal.extensions import db
 from portal.i18n import isolate, native_digits
 from portal.inputs import bad_value
-from portal.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from portal.kernel.errors import DomainError
+from portal.kernel.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from portal.models import Case, Channel, Contact, Direction, Macro, Priority, Queue
 from portal.models._base import utcnow
-from portal.services import assignment, bulk, case_lists, cases, macros, sla
-from portal.services.errors import DomainError
 
 
 @bp.get("")
@@ -29,13 +29,13 @@ def home():
         .where(Queue.id.in_([q.id for q in user.queues]))
         .order_by(Queue.tier, Queue.name)
     ).all()
-    mine, now = case_lists.my_work(user), utcnow()
+    mine, now = cases.my_work(user), utcnow()
     return render_template(
         "agent/home.html",
         cases=mine,
         clocks={case.id: sla.countdown(case, now=now) for case in mine},
         queues=queues,
-        counts=case_lists.queue_counts(user, [q.id for q in queues]),
+        counts=cases.queue_counts(user, [q.id for q in queues]),
         availability_form=AvailabilityForm(),
     )
 
@@ -48,7 +48,7 @@ def queues():
     return render_template(
         "agent/queues.html",
         queues=visible,
-        counts=case_lists.queue_counts(user, [q.id for q in visible]),
+        counts=cases.queue_counts(user, [q.id for q in visible]),
     )
 
 
@@ -65,20 +65,20 @@ def queue(queue_id: int):
     user = me()
     current = _queue_or_404(queue_id)
     try:
-        filters = case_lists.QueueFilters.parse(request.args)
-    except case_lists.BadListRequest as error:
+        filters = cases.QueueFilters.parse(request.args)
+    except cases.BadListRequest as error:
         raise bad_value(str(error)) from None
     same_tier = db.session.scalars(
         authz.visible_queues(user).where(Queue.tier == current.tier).order_by(Queue.name)
     ).all()
-    result, now = case_lists.queue_cases(user, current.id, filters), utcnow()
+    result, now = cases.queue_cases(user, current.id, filters), utcnow()
     return render_template(
         "agent/queue.html",
         queue=current,
         result=result,
         clocks={case.id: sla.countdown(case, now=now) for case in result.cases},
         filters=filters,
-        members=assignment.eligible_assignees(current),
+        members=cases.eligible_assignees(current),
         same_tier=same_tier,
         bulk_form=BulkForm(),
         status_labels=STATUS_LABELS,
@@ -104,7 +104,7 @@ def bulk_action(queue_id: int):
     if len(selected) != len(set(form.case_ids.data)):
         abort(404)
     try:
-        changed = bulk.apply(
+        changed = cases.apply_bulk(
             selected, action=form.action.data, value=form.value.data, queue=current, by=user
         )
     except DomainError:
@@ -129,7 +129,7 @@ def availability():
     """Mark myself away (no automatic assignment) or back."""
     form = AvailabilityForm()
     if form.validate_on_submit():
-        assignment.set_availability(me(), form.available.data == "1")
+        cases.set_availability(me(), form.available.data == "1")
         db.session.commit()
     return redirect(url_for("agent.home"))
 
@@ -188,7 +188,7 @@ def macro_edit(macro_id: int | None):
         abort(404)
     form = MacroForm(obj=macro)
     if form.validate_on_submit():
-        macros.save(
+        cases.save_macro(
             macro,
             name=form.name.data,
             language=form.language.data,

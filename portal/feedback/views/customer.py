@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import authz
+from portal.domain import voc
 from portal.extensions import db, limiter
 from portal.feedback.forms import CustomerFeedbackForm
 from portal.feedback.views import bp, me
 from portal.models import Case, Feedback, FeedbackKind, User
-from portal.services import surveys, voc
 
 
 def _customer() -> User:
@@ -24,11 +24,11 @@ def _customer() -> User:
 def mine():
     """My feedback with the answers I got, and surveys waiting for my rating."""
     user = _customer()
-    pending = surveys.pending_for(user.contact_id)
+    pending = voc.pending_for(user.contact_id)
     return render_template(
         "feedback/mine.html",
         items=voc.customer_items(user),
-        pending=[(invitation, surveys.make_token(invitation)) for invitation in pending],
+        pending=[(invitation, voc.make_token(invitation)) for invitation in pending],
     )
 
 

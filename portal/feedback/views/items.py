@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import authz
+from portal.domain import voc
 from portal.extensions import db, limiter
 from portal.feedback.forms import CommentForm, ItemUpdateForm, LogFeedbackForm, ResponseForm
 from portal.feedback.views import bp, me
@@ -22,7 +23,6 @@ from portal.models import (
     Sentiment,
     User,
 )
-from portal.services import voc
 
 ITEM_FILTERS = {
     "kind": {"", *(kind.value for kind in FeedbackKind)},
@@ -133,7 +133,7 @@ def comment(item_id: int):
     form = CommentForm()
     if not form.validate_on_submit():
         return _item_page(feedback, comment_form=form), 400
-    voc.add_comment(feedback, form.body.data, by=me())
+    voc.add_item_comment(feedback, form.body.data, by=me())
     db.session.commit()
     return redirect(url_for("feedback.item", item_id=feedback.id) + "#discussion")
 

@@ -7,13 +7,13 @@ from flask import redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_login import current_user
 
+from portal.domain import voc
 from portal.extensions import db, limiter
 from portal.feedback.forms import RatingForm, SurveyCommentForm
 from portal.feedback.views import SURVEY_LIMIT, bp
 from portal.i18n import LANGUAGES
 from portal.inputs import arg_int
 from portal.models import Case, Contact
-from portal.services import surveys, voc
 
 
 def _survey_language(invitation) -> str | None:
@@ -29,7 +29,7 @@ def _survey_page(invitation, template: str, status: int = 200, **context):
     context.update(
         invitation=invitation,
         case=db.session.get(Case, invitation.case_id) if invitation.case_id else None,
-        deadline=surveys.change_deadline(invitation),
+        deadline=voc.change_deadline(invitation),
     )
     language = _survey_language(invitation)
     if language is None:
@@ -38,7 +38,7 @@ def _survey_page(invitation, template: str, status: int = 200, **context):
         return render_template(template, **context), status
 
 
-@bp.errorhandler(surveys.SurveyLinkError)
+@bp.errorhandler(voc.SurveyLinkError)
 def survey_link_error(error):
     """Tampered (400), expired or locked (410) links get a page that explains, never a 500."""
     db.session.rollback()
@@ -46,9 +46,9 @@ def survey_link_error(error):
 
 
 def _open_unlocked(token: str):
-    invitation = surveys.open_link(token)
-    if surveys.is_locked(invitation):
-        answer = surveys.answer_of(invitation)
+    invitation = voc.open_link(token)
+    if voc.is_locked(invitation):
+        answer = voc.answer_of(invitation)
         return invitation, _survey_page(
             invitation, "feedback/link_error.html", 410, reason="locked", answer=answer
         )
@@ -62,11 +62,11 @@ def survey(token: str):
     invitation, locked = _open_unlocked(token)
     if locked:
         return locked
-    answer = surveys.answer_of(invitation)
+    answer = voc.answer_of(invitation)
     form = RatingForm(kind=invitation.kind)
     wanted = arg_int("score", low=0)
     form.score.data = (
-        wanted if wanted in surveys.SCORES[invitation.kind] else answer.score if answer else None
+        wanted if wanted in voc.SCORES[invitation.kind] else answer.score if answer else None
     )
     return _survey_page(invitation, "feedback/survey.html", form=form, answer=answer, token=token)
 
@@ -80,11 +80,11 @@ def rate(token: str):
         return locked
     form = RatingForm(kind=invitation.kind)
     if not form.validate_on_submit():
-        answer = surveys.answer_of(invitation)
+        answer = voc.answer_of(invitation)
         return _survey_page(
             invitation, "feedback/survey.html", 400, form=form, answer=answer, token=token
         )
-    surveys.record_rating(invitation, form.score.data)
+    voc.record_rating(invitation, form.score.data)
     db.session.commit()
     return redirect(url_for("feedback.thanks", token=token, saved="rating"))
 
@@ -93,8 +93,8 @@ def rate(token: str):
 @limiter.limit(SURVEY_LIMIT)
 def thanks(token: str):
     """Thank you, with the optional comment (NPS: the main reason) while it may change."""
-    invitation = surveys.open_link(token)
-    answer = surveys.answer_of(invitation)
+    invitation = voc.open_link(token)
+    answer = voc.answer_of(invitation)
     if answer is None:
         return redirect(url_for("feedback.survey", token=token))
     form = SurveyCommentForm(comment=answer.detail)
@@ -104,7 +104,7 @@ def thanks(token: str):
         answer=answer,
         form=form,
         token=token,
-        locked=surveys.is_locked(invitation),
+        locked=voc.is_locked(invitation),
         saved=request.args.get("saved"),
     )
 
@@ -117,13 +117,13 @@ def survey_comment(token: str):
     if locked:
         return locked
     form = SurveyCommentForm()
-    answer = surveys.answer_of(invitation)
+    answer = voc.answer_of(invitation)
     if answer is None:
         return redirect(url_for("feedback.survey", token=token))
     if not form.validate_on_submit():
         return _survey_page(
             invitation, "feedback/thanks.html", 400, answer=answer, form=form, token=token
         )
-    surveys.add_comment(invitation, form.comment.data or "")
+    voc.add_survey_comment(invitation, form.comment.data or "")
     db.session.commit()
     return redirect(url_for("feedback.thanks", token=token, saved="comment"))

@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 
 from portal import authz
 from portal.customer.forms import CATEGORY_LABELS
+from portal.domain import voc
 from portal.extensions import db, limiter
 from portal.feedback.forms import ThemeForm
 from portal.feedback.views import bp, me
 from portal.inputs import arg_int, bad_value
 from portal.models import FeedbackTheme
 from portal.models._base import utcnow
-from portal.services import voc, voc_metrics
 
 log = logging.getLogger("casework.audit")
 
@@ -70,7 +70,7 @@ def edit_theme(theme_id: int):
 
 def _period() -> int:
     days = arg_int("days", 30)
-    if days not in voc_metrics.PERIODS:
+    if days not in voc.PERIODS:
         raise bad_value("days")
     return days
 
@@ -82,8 +82,8 @@ def dashboard():
     days = _period()
     return render_template(
         "feedback/dashboard.html",
-        board=voc_metrics.dashboard(now=utcnow(), days=days),
-        periods=voc_metrics.PERIODS,
+        board=voc.dashboard(now=utcnow(), days=days),
+        periods=voc.PERIODS,
         category_labels=CATEGORY_LABELS,
     )
 
@@ -103,7 +103,7 @@ def export():
     days = _period()
     now = utcnow()
     start = now - timedelta(days=days)
-    body = voc_metrics.to_csv(voc_metrics.export_rows(start, now))
+    body = voc.dashboard_csv(voc.export_rows(start, now))
     log.info("action='voc.export' actor=%r days=%r", me().id, days)
     return Response(
         body,

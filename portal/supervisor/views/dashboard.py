@@ -8,19 +8,19 @@ from zoneinfo import ZoneInfo
 from flask import Response, jsonify, render_template, request
 from flask_babel import get_timezone
 
+from portal.domain import analytics
 from portal.models._base import utcnow
-from portal.services import kpi, kpi_table
 from portal.supervisor.views import bp
 
 
-def _choice(args) -> tuple[kpi.Period, kpi.Scope]:
+def _choice(args) -> tuple[analytics.Period, analytics.Scope]:
     """The period and scope asked for in the query string (kpi.FilterError if unusable)."""
     tz = ZoneInfo(str(get_timezone()))
     key = args.get("period", "7")
-    first = kpi_table.parse_day(args.get("first", "")) if key == "custom" else None
-    last = kpi_table.parse_day(args.get("last", "")) if key == "custom" else None
-    when = kpi.period(key, now=utcnow(), tz=tz, first=first, last=last)
-    return when, kpi_table.parse_scope(args.get("scope", "all"))
+    first = analytics.parse_day(args.get("first", "")) if key == "custom" else None
+    last = analytics.parse_day(args.get("last", "")) if key == "custom" else None
+    when = analytics.period(key, now=utcnow(), tz=tz, first=first, last=last)
+    return when, analytics.parse_scope(args.get("scope", "all"))
 
 
 @bp.get("/dashboard")
@@ -30,16 +30,16 @@ def dashboard():
     wanted = request.args.get("format", "html")
     try:
         when, scope = _choice(request.args)
-    except kpi.FilterError as error:
+    except analytics.FilterError as error:
         if wanted == "json":
             return jsonify(error={"status": 400, "message": str(error)}), 400
         return _page(None, error=str(error)), 400
     now = utcnow()
-    board = kpi.dashboard(scope, when, now=now)
+    board = analytics.dashboard(scope, when, now=now)
     if wanted == "json":
-        return jsonify(kpi_table.as_json(board))
+        return jsonify(analytics.dashboard_json(board))
     if wanted == "csv":
-        body = kpi_table.to_csv(board)
+        body = analytics.dashboard_csv(board)
         return Response(
             body,
             mimetype="text/csv",
@@ -53,16 +53,16 @@ def dashboard():
     return _page(board)
 
 
-def _page(board: kpi.Dashboard | None, *, error: str | None = None) -> str:
+def _page(board: analytics.Dashboard | None, *, error: str | None = None) -> str:
     return render_template(
         "supervisor/dashboard.html",
         board=board,
         error=error,
         args=request.args,
         csv_args={**request.args.to_dict(), "format": "csv"},
-        age_label=kpi_table.age_label,
-        queues=kpi.queues(),
-        agents=kpi.staff(),
-        tiers=kpi.TIERS,
-        metrics=kpi.METRICS,
+        age_label=analytics.age_label,
+        queues=analytics.queues(),
+        agents=analytics.staff(),
+        tiers=analytics.TIERS,
+        metrics=analytics.METRICS,
     )

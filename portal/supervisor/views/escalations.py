@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.domain import escalations
 from portal.extensions import db
 from portal.inputs import arg_int, bad_value
+from portal.kernel.errors import InvalidTransition, StaleCase
 from portal.models import Escalation, EscalationState, User
-from portal.services import escalations
-from portal.services.errors import InvalidTransition, StaleCase
 from portal.supervisor.forms import (
     STATE_BADGES,
     STATE_LABELS,

@@ -6,12 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from portal.domain import analytics
 from portal.extensions import db
 from portal.i18n import native_digits
 from portal.inputs import arg_int, bad_value
 from portal.models import Goal
 from portal.models._base import utcnow
-from portal.services import goals, kpi
 from portal.supervisor.forms import DeleteGoalForm, GoalForm
 from portal.supervisor.views import bp, me
 
@@ -25,13 +25,15 @@ def _goal_or_404(goal_id: int) -> Goal:
 
 def _with_choices(form: GoalForm) -> GoalForm:
     """Fill the metric and owner choices (active staff, every queue)."""
-    staff, queues = goals.owner_choices()
+    staff, queues = analytics.owner_choices()
     nothing = SelectChoice("", "—")
-    form.metric.choices = [SelectChoice(key, metric.label) for key, metric in kpi.METRICS.items()]
+    form.metric.choices = [
+        SelectChoice(key, metric.label) for key, metric in analytics.METRICS.items()
+    ]
     form.owner_user_id.choices = [nothing] + [SelectChoice(u.id, u.name) for u in staff]
     form.owner_queue_id.choices = [nothing] + [SelectChoice(q.id, q.name) for q in queues]
     form.owner_tier.choices = [nothing] + [
-        SelectChoice(str(t), native_digits(t)) for t in kpi.TIERS
+        SelectChoice(str(t), native_digits(t)) for t in analytics.TIERS
     ]
     return form
 
@@ -41,7 +43,7 @@ def _save(form: GoalForm, save, template: str, **context):
     if form.validate_on_submit():
         try:
             goal = save(form.values())
-        except goals.InvalidGoal as error:
+        except analytics.InvalidGoal as error:
             db.session.rollback()
             for field, message in error.errors.items():
                 form[field].errors = [*form[field].errors, message]
@@ -58,9 +60,9 @@ def goal_list():
     """Goals with their actual, progress, forecast and status: current, upcoming or past."""
     show = request.args.get("show", "current")
     page = arg_int("page", 1)
-    if show not in goals.SHOW_CHOICES:
+    if show not in analytics.SHOW_CHOICES:
         raise bad_value("show")
-    result = goals.listing(show=show, page=page, now=utcnow())
+    result = analytics.goal_listing(show=show, page=page, now=utcnow())
     return render_template("supervisor/goals.html", result=result)
 
 
@@ -70,7 +72,7 @@ def new_goal():
     form = _with_choices(GoalForm())
     return _save(
         form,
-        lambda values: goals.create_goal(by=me(), **values),
+        lambda values: analytics.create_goal(by=me(), **values),
         "supervisor/goal_form.html",
         goal=None,
     )
@@ -79,7 +81,7 @@ def new_goal():
 @bp.get("/goals/<int:goal_id>")
 def goal(goal_id: int):
     """A goal's figures and the same metric and owner in earlier periods."""
-    rows = goals.history(_goal_or_404(goal_id), now=utcnow())
+    rows = analytics.goal_history(_goal_or_404(goal_id), now=utcnow())
     return render_template(
         "supervisor/goal.html", progress=rows[0], history=rows, delete_form=DeleteGoalForm()
     )
@@ -92,7 +94,7 @@ def edit_goal(goal_id: int):
     form = _with_choices(GoalForm(obj=target if request.method == "GET" else None))
     return _save(
         form,
-        lambda values: goals.update_goal(target, by=me(), **values),
+        lambda values: analytics.update_goal(target, by=me(), **values),
         "supervisor/goal_form.html",
         goal=target,
     )
@@ -104,7 +106,7 @@ def delete_goal(goal_id: int):
     target = _goal_or_404(goal_id)
     if not DeleteGoalForm().validate_on_submit():
         abort(400)
-    goals.delete_goal(target, by=me())
+    analytics.delete_goal(target, by=me())
     db.session.commit()
     flash(_("Goal deleted."), "success")
     return redirect(url_for("supervisor.goal_list"))

@@ -11,20 +11,22 @@ from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 
 from portal.customer.forms import CATEGORY_LABELS
+from portal.domain import analytics
 from portal.extensions import limiter
 from portal.i18n import current_language, native_digits
-from portal.labels import CHANNEL_LABELS
+from portal.kernel.labels import CHANNEL_LABELS
 from portal.models import Channel
 from portal.models._base import utcnow
-from portal.services import kpi, reports
 from portal.supervisor.views import bp, me
 
 log = logging.getLogger("casework.audit")
 
 
-def _asked(options: reports.Choices) -> reports.ReportQuery:
+def _asked(options: analytics.ReportChoices) -> analytics.ReportQuery:
     """The report the query string asks for (kpi.FilterError when a value is unusable)."""
-    return reports.parse(request.args, options, now=utcnow(), tz=ZoneInfo(str(get_timezone())))
+    return analytics.parse_report_query(
+        request.args, options, now=utcnow(), tz=ZoneInfo(str(get_timezone()))
+    )
 
 
 def _csv(body: str, name: str) -> Response:
@@ -46,7 +48,7 @@ def _page(options, *, report=None, error=None, status: int = 200):
             error=error,
             args=request.args,
             options=options,
-            groupings=kpi.GROUPINGS,
+            groupings=analytics.GROUPINGS,
             queue_items=[(queue.id, queue.name) for queue in options.queues],
             tier_items=[
                 (tier, _("Tier %(tier)s", tier=native_digits(tier))) for tier in options.tiers
@@ -55,7 +57,7 @@ def _page(options, *, report=None, error=None, status: int = 200):
             category_items=[(key, CATEGORY_LABELS.get(key, key)) for key in options.categories],
             channel_items=[(key, CHANNEL_LABELS[Channel(key)]) for key in options.channels],
             filter_args={k: v for k, v in request.args.items() if k != "format"},
-            row_label=lambda figures: reports.bucket_label(figures.period, report.query.grouping),
+            row_label=lambda figures: analytics.bucket_label(figures.period, report.query.grouping),
         ),
         status,
     )
@@ -64,15 +66,17 @@ def _page(options, *, report=None, error=None, status: int = 200):
 @bp.get("/reports")
 def report():
     """The analytical report (or `?format=csv`: the same table as CSV)."""
-    options = reports.choices()
+    options = analytics.report_choices()
     try:
         asked = _asked(options)
-    except kpi.FilterError as error:
+    except analytics.FilterError as error:
         return _page(options, error=str(error), status=400)
-    result = reports.build(asked, now=utcnow(), language=current_language())
+    result = analytics.build_report(asked, now=utcnow(), language=current_language())
     if request.args.get("format") == "csv":
         when = asked.period
-        return _csv(reports.table_csv(result), f"report-{when.first:%Y%m%d}-{when.last:%Y%m%d}.csv")
+        return _csv(
+            analytics.report_table_csv(result), f"report-{when.first:%Y%m%d}-{when.last:%Y%m%d}.csv"
+        )
     return _page(options, report=result)
 
 
@@ -80,13 +84,13 @@ def report():
 @limiter.limit("10 per minute")
 def case_export():
     """The cases created in the period that match the filters, as formula-safe CSV."""
-    options = reports.choices()
+    options = analytics.report_choices()
     try:
         asked = _asked(options)
-    except kpi.FilterError as error:
+    except analytics.FilterError as error:
         return _page(options, error=str(error), status=400)
-    count = reports.case_count(asked, me())
-    if count > reports.EXPORT_LIMIT:
+    count = analytics.report_case_count(asked, me())
+    if count > analytics.EXPORT_LIMIT:
         message = ngettext(
             "This selection has %(count)s case; the case list holds at most %(limit)s. "
             "Choose a shorter period or more filters.",
@@ -94,9 +98,11 @@ def case_export():
             "Choose a shorter period or more filters.",
             count,
             count=native_digits(count),
-            limit=native_digits(reports.EXPORT_LIMIT),
+            limit=native_digits(analytics.EXPORT_LIMIT),
         )
         return _page(options, error=message, status=400)
     log.info("action='reports.cases_export' actor=%r cases=%r", me().id, count)
     when = asked.period
-    return _csv(reports.cases_csv(asked, me()), f"cases-{when.first:%Y%m%d}-{when.last:%Y%m%d}.csv")
+    return _csv(
+        analytics.report_cases_csv(asked, me()), f"cases-{when.first:%Y%m%d}-{when.last:%Y%m%d}.csv"
+    )

@@ -1,0 +1,82 @@
+"""Analytics: KPI periods and figures, the dashboard, goals and their alerts, reports."""
+
+from portal.domain.analytics.goals import (
+    DIRECTION_LABELS,
+    OWNER_KIND_LABELS,
+    SHOW_CHOICES,
+    InvalidGoal,
+    create_goal,
+    delete_goal,
+    goals_for_user,
+    owner_choices,
+    update_goal,
+)
+from portal.domain.analytics.goals import history as goal_history
+from portal.domain.analytics.goals import listing as goal_listing
+from portal.domain.analytics.goals import sweep as sweep_goals
+from portal.domain.analytics.kpi import (
+    GROUPINGS,
+    METRICS,
+    TIERS,
+    Dashboard,
+    FilterError,
+    Period,
+    Scope,
+    dashboard,
+    period,
+    queues,
+    staff,
+)
+from portal.domain.analytics.kpi_table import age_label, parse_day, parse_scope
+from portal.domain.analytics.kpi_table import as_json as dashboard_json
+from portal.domain.analytics.kpi_table import to_csv as dashboard_csv
+from portal.domain.analytics.reports import EXPORT_LIMIT, ReportQuery, bucket_label, send_weekly
+from portal.domain.analytics.reports import Choices as ReportChoices
+from portal.domain.analytics.reports import build as build_report
+from portal.domain.analytics.reports import case_count as report_case_count
+from portal.domain.analytics.reports import cases_csv as report_cases_csv
+from portal.domain.analytics.reports import choices as report_choices
+from portal.domain.analytics.reports import parse as parse_report_query
+from portal.domain.analytics.reports import table_csv as report_table_csv
+
+__all__ = [
+    "DIRECTION_LABELS",
+    "EXPORT_LIMIT",
+    "GROUPINGS",
+    "METRICS",
+    "OWNER_KIND_LABELS",
+    "SHOW_CHOICES",
+    "TIERS",
+    "Dashboard",
+    "FilterError",
+    "InvalidGoal",
+    "Period",
+    "ReportChoices",
+    "ReportQuery",
+    "Scope",
+    "age_label",
+    "bucket_label",
+    "build_report",
+    "create_goal",
+    "dashboard",
+    "dashboard_csv",
+    "dashboard_json",
+    "delete_goal",
+    "goal_history",
+    "goal_listing",
+    "goals_for_user",
+    "owner_choices",
+    "parse_day",
+    "parse_report_query",
+    "parse_scope",
+    "period",
+    "queues",
+    "report_case_count",
+    "report_cases_csv",
+    "report_choices",
+    "report_table_csv",
+    "send_weekly",
+    "staff",
+    "sweep_goals",
+    "update_goal",
+]

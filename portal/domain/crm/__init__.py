@@ -1,0 +1,52 @@
+"""The CRM core: accounts, contacts and their roles, contact import, duplicates and merges."""
+
+from portal.domain.crm.imports import contacts_cli, import_contacts
+from portal.domain.crm.merge import (
+    MergeRefused,
+    likely_duplicates,
+    merge_contacts,
+    merges_of,
+    preview_merge,
+    undo_merge,
+)
+from portal.domain.crm.records import (
+    DEFAULT_ENTITLEMENT,
+    CrmError,
+    account_360,
+    account_label,
+    contact_360,
+    create_account,
+    create_contact,
+    entitlements,
+    find_account,
+    list_accounts,
+    list_contacts,
+    staff_users,
+    update_account,
+    update_contact,
+)
+
+__all__ = [
+    "DEFAULT_ENTITLEMENT",
+    "CrmError",
+    "MergeRefused",
+    "account_360",
+    "account_label",
+    "contact_360",
+    "contacts_cli",
+    "create_account",
+    "create_contact",
+    "entitlements",
+    "find_account",
+    "import_contacts",
+    "likely_duplicates",
+    "list_accounts",
+    "list_contacts",
+    "merge_contacts",
+    "merges_of",
+    "preview_merge",
+    "staff_users",
+    "undo_merge",
+    "update_account",
+    "update_contact",
+]
