@@ -12,13 +12,17 @@ import math
 from datetime import datetime
 
 import wtforms
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as FlaskFileField
 from wtforms import StringField
+from wtforms.validators import ValidationError
 
 from portal import i18n
+from portal.infra.attachments import Upload
 from portal.inputs import has_unstorable
 from portal.kernel import numbers
 
@@ -242,3 +246,26 @@ class MomentField(DayField):
     def __call__(self, **kwargs):
         kwargs.setdefault("placeholder", f"{i18n.day_example()} {i18n.native_digits('14:30')}")
         return super().__call__(**kwargs)
+
+
+def files_rule(form, field) -> None:
+    """Too many files is refused before any is read."""
+    files = [f for f in (field.data or []) if getattr(f, "filename", "")]
+    limit = current_app.config["MAX_FILES_PER_REQUEST"]
+    if len(files) > limit:
+        raise ValidationError(
+            ngettext(
+                "Attach at most %(num)s file at a time.",
+                "Attach at most %(num)s files at a time.",
+                limit,
+            )
+        )
+
+
+def uploads_from(field) -> list[Upload]:
+    """The files of a file field, read into memory (the request size is already capped)."""
+    return [
+        Upload(name=file.filename, data=file.read())
+        for file in (field.data or [])
+        if getattr(file, "filename", "")
+    ]

@@ -15,10 +15,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.customer.forms import CATEGORY_LABELS, files_rule
-from portal.forms import Form, IntegerField, MomentField, to_int
+from portal.forms import Form, IntegerField, MomentField, files_rule, to_int
 from portal.i18n import LANGUAGES
-from portal.kernel.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from portal.kernel.labels import CATEGORY_LABELS, CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from portal.models import CaseStatus, Channel, Direction, Priority
 
 DIRECTION_LABELS = {Direction.INBOUND: _l("Inbound"), Direction.OUTBOUND: _l("Outbound")}

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from wtforms import (
     HiddenField,
     MultipleFileField,
@@ -16,36 +14,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
-from portal.forms import Form, to_int
-from portal.infra.attachments import Upload
+from portal.forms import Form, files_rule, to_int
 from portal.kernel.labels import CATEGORY_LABELS, PRIORITY_LABELS, contact_option
 
 STATUS_FILTERS = ("open", "pending", "resolved", "closed", "all")
-
-
-def files_rule(form, field) -> None:
-    """Too many files is refused before any is read."""
-    files = [f for f in (field.data or []) if getattr(f, "filename", "")]
-    limit = current_app.config["MAX_FILES_PER_REQUEST"]
-    if len(files) > limit:
-        raise ValidationError(
-            ngettext(
-                "Attach at most %(num)s file at a time.",
-                "Attach at most %(num)s files at a time.",
-                limit,
-            )
-        )
-
-
-def uploads_from(field) -> list[Upload]:
-    """The files of a file field, read into memory (the request size is already capped)."""
-    return [
-        Upload(name=file.filename, data=file.read())
-        for file in (field.data or [])
-        if getattr(file, "filename", "")
-    ]
 
 
 class NewCaseForm(Form):

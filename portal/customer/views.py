@@ -13,11 +13,11 @@ from portal.customer.forms import (
     CaseActionForm,
     NewCaseForm,
     ReplyForm,
-    uploads_from,
 )
 from portal.domain import cases, voc
 from portal.downloads import attachment_response
 from portal.extensions import db, limiter, login_manager
+from portal.forms import uploads_from
 from portal.i18n import isolate
 from portal.infra.attachments import AttachmentRejected
 from portal.inputs import arg_int

@@ -12,7 +12,16 @@ from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from portal.i18n import LANGUAGES, bdi, isolate, native_digits
-from portal.models import CaseEvent, CaseStatus, Channel, Direction, EventKind, Priority, Role
+from portal.models import (
+    CaseEvent,
+    CaseStatus,
+    Channel,
+    Direction,
+    EscalationState,
+    EventKind,
+    Priority,
+    Role,
+)
 
 ROLE_LABELS = {
     Role.CUSTOMER: _l("Customer"),
@@ -47,6 +56,21 @@ CHANNEL_LABELS = {
     Channel.CHAT: _l("Chat"),
     Channel.SOCIAL: _l("Social"),
 }
+ESCALATION_STATE_LABELS = {
+    # Each names the escalation, so that nobody reads it as the case's own status.
+    EscalationState.OPEN: _l("Escalation open"),
+    EscalationState.ACCEPTED: _l("Escalation accepted"),
+    EscalationState.RETURNED: _l("Returned to lower tier"),
+    EscalationState.RESOLVED: _l("Escalation closed"),
+}
+ESCALATION_STATE_BADGES = {
+    EscalationState.OPEN: "text-bg-danger",
+    EscalationState.ACCEPTED: "text-bg-primary",
+    EscalationState.RETURNED: "text-bg-warning",
+    EscalationState.RESOLVED: "text-bg-success",
+}
+
+
 STATUS_BADGES = {
     CaseStatus.NEW: "text-bg-info",
     CaseStatus.OPEN: "text-bg-primary",

@@ -1,4 +1,4 @@
-"""Forms and labels of the supervisor console (the escalation inbox, goals)."""
+"""Forms of the supervisor console (the escalation inbox, goals)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.domain.analytics import DIRECTION_LABELS, OWNER_KIND_LABELS
 from portal.forms import DayField, Form, IntegerField, NumberField, to_id_or_none
-from portal.models import EscalationState
-
-STATE_LABELS = {
-    # Each names the escalation, so that nobody reads it as the case's own status.
-    EscalationState.OPEN: _l("Escalation open"),
-    EscalationState.ACCEPTED: _l("Escalation accepted"),
-    EscalationState.RETURNED: _l("Returned to lower tier"),
-    EscalationState.RESOLVED: _l("Escalation closed"),
-}
-STATE_BADGES = {
-    EscalationState.OPEN: "text-bg-danger",
-    EscalationState.ACCEPTED: "text-bg-primary",
-    EscalationState.RETURNED: "text-bg-warning",
-    EscalationState.RESOLVED: "text-bg-success",
-}
 
 
 class AcceptForm(Form):

@@ -24,10 +24,10 @@ from portal.agent.forms import (
     ReplyForm,
 )
 from portal.agent.views import bp, me
-from portal.customer.forms import uploads_from
 from portal.domain import cases, sla
 from portal.downloads import attachment_response
 from portal.extensions import db
+from portal.forms import uploads_from
 from portal.i18n import isolate
 from portal.infra.attachments import AttachmentRejected
 from portal.kernel.errors import InvalidTransition, NotAllowed, StaleCase

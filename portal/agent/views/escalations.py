@@ -17,8 +17,8 @@ from portal.extensions import db
 from portal.i18n import isolate, native_digits
 from portal.kernel import inbox
 from portal.kernel.errors import InvalidTransition, StaleCase
+from portal.kernel.labels import ESCALATION_STATE_BADGES, ESCALATION_STATE_LABELS
 from portal.models import Case, EscalationState, Queue, User
-from portal.supervisor.forms import STATE_BADGES, STATE_LABELS
 
 
 def escalation_panel(case: Case) -> dict:
@@ -49,8 +49,8 @@ def unread_notification_count() -> int:
 def _install_template_globals(state) -> None:
     state.app.jinja_env.globals.update(
         escalation_panel=escalation_panel,
-        escalation_state_label=lambda value: STATE_LABELS[EscalationState(value)],
-        escalation_state_badge=lambda value: STATE_BADGES[EscalationState(value)],
+        escalation_state_label=lambda value: ESCALATION_STATE_LABELS[EscalationState(value)],
+        escalation_state_badge=lambda value: ESCALATION_STATE_BADGES[EscalationState(value)],
         notification_label=inbox.label,
         notification_text=inbox.display_text,
         unread_notification_count=unread_notification_count,

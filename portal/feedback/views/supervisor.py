@@ -9,12 +9,12 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import authz
-from portal.customer.forms import CATEGORY_LABELS
 from portal.domain import voc
 from portal.extensions import db, limiter
 from portal.feedback.forms import ThemeForm
 from portal.feedback.views import bp, me
 from portal.inputs import arg_int, bad_value
+from portal.kernel.labels import CATEGORY_LABELS
 from portal.models import FeedbackTheme
 from portal.models._base import utcnow
 

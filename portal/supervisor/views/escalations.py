@@ -10,10 +10,9 @@ from portal.domain import escalations
 from portal.extensions import db
 from portal.inputs import arg_int, bad_value
 from portal.kernel.errors import InvalidTransition, StaleCase
+from portal.kernel.labels import ESCALATION_STATE_BADGES, ESCALATION_STATE_LABELS
 from portal.models import Escalation, EscalationState, User
 from portal.supervisor.forms import (
-    STATE_BADGES,
-    STATE_LABELS,
     AcceptForm,
     ResolveForm,
     ReturnForm,
@@ -24,8 +23,8 @@ from portal.supervisor.views import bp, me
 @bp.context_processor
 def escalation_labels():
     return {
-        "state_label": lambda value: STATE_LABELS[EscalationState(value)],
-        "state_badge": lambda value: STATE_BADGES[EscalationState(value)],
+        "state_label": lambda value: ESCALATION_STATE_LABELS[EscalationState(value)],
+        "state_badge": lambda value: ESCALATION_STATE_BADGES[EscalationState(value)],
     }
 
 

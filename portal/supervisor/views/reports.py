@@ -10,11 +10,10 @@ from flask import Response, render_template, request
 from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 
-from portal.customer.forms import CATEGORY_LABELS
 from portal.domain import analytics
 from portal.extensions import limiter
 from portal.i18n import current_language, native_digits
-from portal.kernel.labels import CHANNEL_LABELS
+from portal.kernel.labels import CATEGORY_LABELS, CHANNEL_LABELS
 from portal.models import Channel
 from portal.models._base import utcnow
 from portal.supervisor.views import bp, me
