@@ -7,11 +7,12 @@ import logging
 from flask import Flask
 
 from portal.config import PASSWORD_HASH_METHOD, ConfigError, load_settings
+from portal.infra.unit_of_work import UnitOfWorkFlask
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, CLI and error pages."""
-    app = Flask(
+    app = UnitOfWorkFlask(
         __name__,
         template_folder="../templates",
         static_folder="../static",

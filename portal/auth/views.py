@@ -1,4 +1,4 @@
-"""Sign-in pages. Thin: validate, call the identity domain, commit once, redirect."""
+"""Sign-in pages. Thin: validate, call the identity domain, redirect (the request commits)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ from portal.auth.forms import (
     ResetPasswordForm,
 )
 from portal.domain import identity
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.i18n import LANGUAGES, isolate
+from portal.infra.unit_of_work import keep_changes
 from portal.security import client_ip, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -97,14 +98,13 @@ def login():
                 form.email.data, form.password.data, ip_address=client_ip()
             )
         except identity.TooManyAttempts:
-            db.session.commit()  # keep the audit row of the refused attempt
+            keep_changes()  # the audit row of the refused attempt
             raise
         if user is None:
-            db.session.commit()  # keep the failed attempt for throttling
+            keep_changes()  # the failed attempt counts towards throttling
             form.password.errors.append(_("Wrong email or password."))
             return render_template("auth/login.html", form=form), 200
         _sign_in(user, form.remember.data)
-        db.session.commit()
         return redirect(safe_next(form.next.data, url_for("home.index")))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
@@ -114,7 +114,6 @@ def login():
 def logout():
     """End this session for real: its cookie and remember cookie are refused afterwards."""
     identity.end_session(current_user.current_session_token, by=_me(), ip_address=client_ip())
-    db.session.commit()
     language = session.get("language")
     logout_user()
     session.clear()
@@ -140,7 +139,6 @@ def register():
             language=form.language.data,
             ip_address=client_ip(),
         )
-        db.session.commit()
         return redirect(url_for("auth.check_inbox"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
@@ -170,7 +168,6 @@ def resend_link():
     if not ResendLinkForm().validate_on_submit():
         abort(400)
     if identity.resend_registration_link(_me(), ip_address=client_ip()):
-        db.session.commit()
         flash(
             _("A new link is on its way to %(email)s.", email=isolate(current_user.email)), "info"
         )
@@ -205,12 +202,11 @@ def confirm_registration(token: str):
                 token, password=form.password.data, signed_in=signed_in, ip_address=client_ip()
             )
         except identity.WrongPassword:
-            db.session.commit()  # keep the audit row of the failed attempt
+            keep_changes()  # the audit row of the failed attempt
             form.password.errors.append(_("This is not the password chosen at registration."))
         else:
             if signed_in is None:
                 _sign_in(user, remember=False)
-            db.session.commit()
             flash(
                 _(
                     "Your address is confirmed. Welcome to Casework, %(name)s.",
@@ -247,7 +243,6 @@ def accept_invitation(token: str):
             ip_address=client_ip(),
         )
         _sign_in(user, remember=False)
-        db.session.commit()
         flash(_("Welcome to Casework, %(name)s.", name=isolate(user.name)), "success")
         return redirect(url_for("home.index"))
     return render_template("auth/invitation.html", form=form, contact=contact), (
@@ -263,7 +258,6 @@ def forgot_password():
     if form.validate_on_submit():
         # Only queued: who owns the address is looked up after this answer has been sent.
         identity.request_password_reset(form.email.data, ip_address=client_ip())
-        db.session.commit()
         flash(
             _(
                 "If that address belongs to an account, a reset link is on its way. "
@@ -285,7 +279,6 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         identity.reset_password(token, form.password.data, ip_address=client_ip())
-        db.session.commit()
         flash(_("Your password is changed. Sign in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200
@@ -305,7 +298,6 @@ def profile():
             timezone=form.timezone.data,
             notify_by_email=form.notify_by_email.data,
         )
-        db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
     status = 400 if form.errors else 200
@@ -326,7 +318,6 @@ def change_password():
                 keep_token=current_user.current_session_token,
                 ip_address=client_ip(),
             )
-            db.session.commit()
             flash(_("Your password is changed. Other devices were signed out."), "success")
             return redirect(url_for("auth.profile"))
         password_form.current_password.errors.append(_("This is not your current password."))
@@ -341,5 +332,4 @@ def set_language():
         session["language"] = form.language.data
         if current_user.is_authenticated:
             identity.set_language(_me(), form.language.data)
-            db.session.commit()
     return redirect(safe_next(form.next.data, url_for("home.index")))

@@ -20,6 +20,7 @@ from portal.extensions import db, limiter, login_manager
 from portal.forms import uploads_from
 from portal.i18n import isolate
 from portal.infra.attachments import AttachmentRejected
+from portal.infra.unit_of_work import attempt
 from portal.inputs import arg_int
 from portal.kernel.errors import InvalidTransition
 from portal.kernel.labels import FACET_LABELS
@@ -100,24 +101,23 @@ def new_case():
         if earlier is not None and earlier.requester_id == contact.id:
             return redirect(url_for("customer.case_page", number=earlier.number))
         try:
-            case = cases.open_case(
-                requester=contact,
-                subject=form.subject.data,
-                description=form.description.data,
-                category=form.category.data,
-                product=form.product.data,
-                priority=Priority(form.priority.data),
-                cc_contact_ids=form.cc.data or [],
-                uploads=uploads_from(form.files),
-                submission_key=form.submission_key.data,
-                follow_up_of=follow_up_of,
-                by=me,
-            )
+            with attempt():
+                case = cases.open_case(
+                    requester=contact,
+                    subject=form.subject.data,
+                    description=form.description.data,
+                    category=form.category.data,
+                    product=form.product.data,
+                    priority=Priority(form.priority.data),
+                    cc_contact_ids=form.cc.data or [],
+                    uploads=uploads_from(form.files),
+                    submission_key=form.submission_key.data,
+                    follow_up_of=follow_up_of,
+                    by=me,
+                )
         except AttachmentRejected as rejected:
-            db.session.rollback()
             form.files.errors = [f"{rejected.name}: {rejected.message}"]
         else:
-            db.session.commit()
             flash(_("We received your case %(number)s.", number=isolate(case.number)), "success")
             return redirect(url_for("customer.case_page", number=case.number))
     status = 400 if form.errors else 200
@@ -158,12 +158,11 @@ def reply(number: str):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            cases.add_reply(case, body=form.body.data, uploads=uploads_from(form.files), by=me)
+            with attempt():
+                cases.add_reply(case, body=form.body.data, uploads=uploads_from(form.files), by=me)
         except AttachmentRejected as rejected:
-            db.session.rollback()
             form.files.errors = [f"{rejected.name}: {rejected.message}"]
         else:
-            db.session.commit()
             flash(_("Your reply was added."), "success")
             return redirect(url_for("customer.case_page", number=case.number))
     return _case_page(case, form, status=400)
@@ -181,7 +180,6 @@ def solve(number: str):
         except InvalidTransition:
             flash(_("This case is already solved or closed."), "warning")
         else:
-            db.session.commit()
             flash(_("Thank you. The case is marked as solved."), "success")
     return redirect(url_for("customer.case_page", number=case.number))
 
@@ -200,7 +198,6 @@ def reopen(number: str):
                 _("This case can no longer be reopened. Open a follow-up case instead."), "warning"
             )
             return redirect(url_for("customer.new_case", follow_up=case.number))
-        db.session.commit()
         flash(_("The case is open again. We will be in touch."), "success")
     return redirect(url_for("customer.case_page", number=case.number))
 
@@ -253,5 +250,4 @@ def deflect():
     if kind not in cases.DEFLECTION_KINDS:
         return jsonify(error={"status": 400, "message": "kind must be click or solved"}), 400
     cases.record_deflection(me, kind=kind, case=case)
-    db.session.commit()
     return jsonify(recorded=kind)

@@ -1,6 +1,9 @@
 """Enumerations of the domain vocabulary (DESIGN.md). Stored as their lowercase values."""
 
+from __future__ import annotations
+
 from enum import StrEnum
+from typing import ClassVar
 
 
 class Role(StrEnum):
@@ -9,6 +12,9 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
 
+    STAFF: ClassVar[tuple[Role, ...]]  # everyone who works cases (the groups are not members)
+    MANAGERS: ClassVar[tuple[Role, ...]]  # who handles escalations, goals and reports
+
 
 class CaseStatus(StrEnum):
     NEW = "new"
@@ -16,6 +22,10 @@ class CaseStatus(StrEnum):
     PENDING = "pending"
     RESOLVED = "resolved"
     CLOSED = "closed"
+
+    WORKING: ClassVar[tuple[CaseStatus, ...]]  # still needs someone: new, open, pending
+    RUNNING: ClassVar[tuple[CaseStatus, ...]]  # on our side, SLA clocks running: new, open
+    DONE: ClassVar[tuple[CaseStatus, ...]]  # resolved or closed
 
 
 class Priority(StrEnum):
@@ -60,6 +70,8 @@ class EscalationState(StrEnum):
     ACCEPTED = "accepted"
     RETURNED = "returned"
     RESOLVED = "resolved"
+
+    PENDING: ClassVar[tuple[EscalationState, ...]]  # waiting for the higher tier: open, accepted
 
 
 class FeedbackKind(StrEnum):
@@ -118,3 +130,13 @@ class LinkPurpose(StrEnum):
 
     REGISTRATION = "registration"
     INVITATION = "invitation"
+
+
+# The groups every area uses, defined once here (after the classes: an Enum body can't refer to
+# its own members).
+Role.STAFF = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+Role.MANAGERS = (Role.SUPERVISOR, Role.ADMIN)
+CaseStatus.WORKING = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
+CaseStatus.RUNNING = (CaseStatus.NEW, CaseStatus.OPEN)
+CaseStatus.DONE = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+EscalationState.PENDING = (EscalationState.OPEN, EscalationState.ACCEPTED)

@@ -30,6 +30,7 @@ from portal.extensions import db
 from portal.forms import uploads_from
 from portal.i18n import isolate
 from portal.infra.attachments import AttachmentRejected
+from portal.infra.unit_of_work import attempt
 from portal.kernel.errors import InvalidTransition, NotAllowed, StaleCase
 from portal.kernel.labels import queue_option
 from portal.models import CaseStatus, Channel, Direction, Macro, Priority, Queue, User
@@ -147,7 +148,6 @@ def _set_following(number: str, following: bool):
         cases.set_following(current, me(), following)
     except NotAllowed:
         abort(403)
-    db.session.commit()
     if following:
         flash(_("You follow this case again."), "success")
     else:
@@ -162,21 +162,19 @@ def reply(number: str):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            cases.add_reply(
-                current,
-                body=form.body.data,
-                uploads=uploads_from(form.files),
-                internal=form.internal.data,
-                by=me(),
-            )
+            with attempt():
+                cases.add_reply(
+                    current,
+                    body=form.body.data,
+                    uploads=uploads_from(form.files),
+                    internal=form.internal.data,
+                    by=me(),
+                )
         except AttachmentRejected as rejected:
-            db.session.rollback()
             form.files.errors = [f"{rejected.name}: {rejected.message}"]
         except InvalidTransition:
-            db.session.rollback()
             flash(_("Closed cases take no replies."), "warning")
         else:
-            db.session.commit()
             flash(_("Internal note added.") if form.internal.data else _("Reply sent."), "success")
             session[DRAFT_SENT] = current.number
             return redirect(url_for("agent.case", number=current.number))
@@ -211,18 +209,17 @@ def update_fields(number: str):
         return _workspace(current, status=400, fields_form=form)
     queue = db.session.scalar(authz.visible_queues(me()).where(Queue.id == form.queue.data))
     try:
-        cases.update_fields(
-            current,
-            version=form.version.data,
-            by=me(),
-            status=CaseStatus(form.status.data),
-            priority=Priority(form.priority.data),
-            category=form.category.data,
-            queue=queue,
-        )
-        db.session.commit()
+        with attempt():
+            cases.update_fields(
+                current,
+                version=form.version.data,
+                by=me(),
+                status=CaseStatus(form.status.data),
+                priority=Priority(form.priority.data),
+                category=form.category.data,
+                queue=queue,
+            )
     except StaleCase:
-        db.session.rollback()
         db.session.refresh(current)
         flash(
             _(
@@ -234,7 +231,6 @@ def update_fields(number: str):
         form.version.data = current.version
         return _workspace(current, status=409, fields_form=form, conflict=True)
     except InvalidTransition:
-        db.session.rollback()
         form.status.errors = [_("This status change is not allowed.")]
         return _workspace(current, status=400, fields_form=form)
     flash(_("Case updated."), "success")
@@ -246,10 +242,9 @@ def claim(number: str):
     """Take an unassigned case; only one of several agents claiming at once wins."""
     current = _workable_case(number)
     try:
-        cases.claim(current, by=me())
-        db.session.commit()
+        with attempt():
+            cases.claim(current, by=me())
     except StaleCase:
-        db.session.rollback()
         flash(_("Someone else took this case first."), "warning")
         return _workspace(current, status=409)
     flash(_("The case is yours."), "success")
@@ -266,10 +261,9 @@ def assign(number: str):
         return _workspace(current, status=400, assign_form=form)
     target = db.session.get(User, form.assignee.data) if form.assignee.data else None
     try:
-        cases.assign(current, target, by=me(), version=form.version.data)
-        db.session.commit()
+        with attempt():
+            cases.assign(current, target, by=me(), version=form.version.data)
     except StaleCase:
-        db.session.rollback()
         flash(
             _("Someone else changed this case meanwhile. Check the current state and try again."),
             "danger",
@@ -297,7 +291,6 @@ def log_interaction(number: str):
         duration_seconds=(form.duration_minutes.data or 0) * 60 or None,
         summary=form.summary.data,
     )
-    db.session.commit()
     flash(_("Interaction logged."), "success")
     return redirect(url_for("agent.case", number=current.number))
 
@@ -311,11 +304,10 @@ def link(number: str):
         return _workspace(current, status=400, link_form=form)
     other = authz.case_or_404(me(), form.other.data)
     try:
-        cases.link(current, other, by=me())
-        db.session.commit()
-        flash(_("Cases linked."), "success")
+        with attempt():
+            cases.link(current, other, by=me())
+            flash(_("Cases linked."), "success")
     except InvalidTransition:
-        db.session.rollback()
         flash(_("A case cannot be linked to itself."), "warning")
     return redirect(url_for("agent.case", number=current.number))
 
@@ -330,15 +322,13 @@ def merge(number: str):
     target = authz.case_or_404(me(), form.into.data)
     authz.require(authz.can_work_case(me(), target))
     try:
-        cases.check_version(current, form.version.data)
-        cases.merge(current, into=target, by=me())
-        db.session.commit()
+        with attempt():
+            cases.check_version(current, form.version.data)
+            cases.merge(current, into=target, by=me())
     except StaleCase:
-        db.session.rollback()
         flash(_("Someone else changed this case meanwhile. Check it and try again."), "danger")
         return _workspace(current, status=409, conflict=True)
     except InvalidTransition:
-        db.session.rollback()
         flash(_("These cases cannot be merged."), "warning")
         return redirect(url_for("agent.case", number=current.number))
     flash(

@@ -13,6 +13,7 @@ from portal.domain import crm, identity
 from portal.domain.crm import CrmError, MergeRefused
 from portal.extensions import db
 from portal.i18n import isolate
+from portal.infra.unit_of_work import attempt
 from portal.inputs import arg_int
 from portal.models import Account, Contact, ContactMerge
 from portal.security import client_ip
@@ -90,12 +91,11 @@ def account_new():
     form = _account_form(None)
     if form.validate_on_submit():
         try:
-            account = crm.create_account(by=me(), **_account_values(form))
+            with attempt():
+                account = crm.create_account(by=me(), **_account_values(form))
         except CrmError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
-            db.session.commit()
             flash(_("Account %(name)s created.", name=isolate(account.name)), "success")
             return redirect(url_for("agent.account_page", account_id=account.id))
     status = 400 if form.is_submitted() else 200
@@ -117,12 +117,11 @@ def account_edit(account_id: int):
     form = _account_form(account)
     if form.validate_on_submit():
         try:
-            crm.update_account(account, by=me(), **_account_values(form))
+            with attempt():
+                crm.update_account(account, by=me(), **_account_values(form))
         except CrmError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
-            db.session.commit()
             flash(_("Account saved."), "success")
             return redirect(url_for("agent.account_page", account_id=account.id))
     status = 400 if form.is_submitted() else 200
@@ -161,12 +160,11 @@ def contact_new():
             form.account.data = crm.account_label(_account_or_404(preset))
     if form.validate_on_submit():
         try:
-            contact = crm.create_contact(by=me(), **_contact_values(form))
+            with attempt():
+                contact = crm.create_contact(by=me(), **_contact_values(form))
         except CrmError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
-            db.session.commit()
             flash(_("Contact %(name)s created.", name=isolate(contact.name)), "success")
             return redirect(url_for("agent.contact_page", contact_id=contact.id))
     status = 400 if form.is_submitted() else 200
@@ -198,12 +196,11 @@ def contact_invite(contact_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        identity.invite_contact(contact, by=me(), ip_address=client_ip())
+        with attempt():
+            identity.invite_contact(contact, by=me(), ip_address=client_ip())
     except identity.InvitationRefused as refused:
-        db.session.rollback()
         flash(str(refused.reason), "danger")
     else:
-        db.session.commit()
         flash(
             _("An invitation to the portal was sent to %(email)s.", email=isolate(contact.email)),
             "success",
@@ -224,12 +221,11 @@ def contact_edit(contact_id: int):
         form.language.data = contact.language or ""
     if form.validate_on_submit():
         try:
-            crm.update_contact(contact, by=me(), **_contact_values(form))
+            with attempt():
+                crm.update_contact(contact, by=me(), **_contact_values(form))
         except CrmError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
-            db.session.commit()
             flash(_("Contact saved."), "success")
             return redirect(url_for("agent.contact_page", contact_id=contact.id))
     status = 400 if form.is_submitted() else 200
@@ -246,8 +242,6 @@ def contact_import_page():
         report = crm.import_contacts(form.file.data.read(), by=me(), dry_run=form.dry_run.data)
         if report.error is not None:
             status = 400
-        elif not report.dry_run:
-            db.session.commit()
     elif form.is_submitted():
         status = 400
     return render_template("agent/crm/import.html", form=form, report=report), status
@@ -279,13 +273,12 @@ def contact_merge_page():
         survivor = _contact_or_404(form.survivor.data)
         duplicate = _contact_or_404(form.duplicate.data)
         try:
-            crm.merge_contacts(survivor, duplicate, by=user)
+            with attempt():
+                crm.merge_contacts(survivor, duplicate, by=user)
         except MergeRefused as refused:
-            db.session.rollback()
             flash(str(refused.reason), "danger")
             status = 409
         else:
-            db.session.commit()
             flash(_("The contacts were merged. You can undo this from the merges list."), "success")
             return redirect(url_for("agent.contact_page", contact_id=survivor.id))
     else:
@@ -313,11 +306,10 @@ def contact_merge_undo(merge_id: int):
         abort(400)
     survivor_id, duplicate_id = merge.survivor_id, merge.duplicate_id
     try:
-        crm.undo_merge(merge, by=user)
+        with attempt():
+            crm.undo_merge(merge, by=user)
     except MergeRefused as refused:
-        db.session.rollback()
         flash(str(refused.reason), "danger")
         return redirect(url_for("agent.contact_page", contact_id=survivor_id))
-    db.session.commit()
     flash(_("The merge was undone."), "success")
     return redirect(url_for("agent.contact_page", contact_id=duplicate_id))

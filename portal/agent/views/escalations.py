@@ -15,6 +15,7 @@ from portal.agent.views.cases import _workable_case, _workspace
 from portal.domain import escalations
 from portal.extensions import db
 from portal.i18n import isolate, native_digits
+from portal.infra.unit_of_work import attempt
 from portal.kernel import inbox
 from portal.kernel.errors import InvalidTransition, StaleCase
 from portal.kernel.labels import ESCALATION_STATE_BADGES, ESCALATION_STATE_LABELS
@@ -76,18 +77,17 @@ def escalate(number: str):
     to_queue = db.session.get(Queue, form.to_queue.data) if form.to_queue.data else None
     to_agent = db.session.get(User, form.to_agent.data) if form.to_agent.data else None
     try:
-        escalation = escalations.escalate(
-            current,
-            by=me(),
-            reason=form.reason.data,
-            handoff_note=form.handoff_note.data,
-            to_queue=to_queue,
-            to_agent=to_agent,
-            version=form.version.data,
-        )
-        db.session.commit()
+        with attempt():
+            escalation = escalations.escalate(
+                current,
+                by=me(),
+                reason=form.reason.data,
+                handoff_note=form.handoff_note.data,
+                to_queue=to_queue,
+                to_agent=to_agent,
+                version=form.version.data,
+            )
     except (StaleCase, StaleDataError):
-        db.session.rollback()
         db.session.refresh(current)
         flash(
             _("Someone else changed this case meanwhile. Check it, then escalate again."),
@@ -96,7 +96,6 @@ def escalate(number: str):
         form.version.data = current.version
         return _refused(current, form, 409, conflict=True)
     except InvalidTransition:
-        db.session.rollback()
         flash(
             _(
                 "This escalation is not possible: choose a queue of a higher tier and, if you "
@@ -149,5 +148,4 @@ def mark_notifications_read():
     if not form.validate_on_submit():
         abort(400)
     inbox.mark_read(me(), [form.notification.data] if form.notification.data else None)
-    db.session.commit()
     return redirect(url_for("agent.notifications"))

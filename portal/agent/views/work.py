@@ -13,6 +13,7 @@ from portal.agent.views import bp, me
 from portal.domain import cases, sla
 from portal.extensions import db
 from portal.i18n import isolate, native_digits
+from portal.infra.unit_of_work import attempt
 from portal.inputs import bad_value
 from portal.kernel.errors import DomainError
 from portal.kernel.labels import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
@@ -104,14 +105,13 @@ def bulk_action(queue_id: int):
     if len(selected) != len(set(form.case_ids.data)):
         abort(404)
     try:
-        changed = cases.apply_bulk(
-            selected, action=form.action.data, value=form.value.data, queue=current, by=user
-        )
+        with attempt():
+            changed = cases.apply_bulk(
+                selected, action=form.action.data, value=form.value.data, queue=current, by=user
+            )
     except DomainError:
-        db.session.rollback()
         flash(_("That change is not possible for these cases. Nothing was changed."), "danger")
         return redirect(url_for("agent.queue", queue_id=current.id))
-    db.session.commit()
     flash(
         ngettext(
             "%(count)s case updated.",
@@ -130,7 +130,6 @@ def availability():
     form = AvailabilityForm()
     if form.validate_on_submit():
         cases.set_availability(me(), form.available.data == "1")
-        db.session.commit()
     return redirect(url_for("agent.home"))
 
 
@@ -160,7 +159,6 @@ def phone_case(contact_id: int):
             duration_seconds=(form.duration_minutes.data or 0) * 60 or None,
             summary=form.description.data,
         )
-        db.session.commit()
         flash(_("Case %(number)s opened from the call.", number=isolate(case.number)), "success")
         return redirect(url_for("agent.case", number=case.number))
     return render_template(
@@ -196,7 +194,6 @@ def macro_edit(macro_id: int | None):
             is_active=form.is_active.data,
             by=me(),
         )
-        db.session.commit()
         flash(_("Macro saved."), "success")
         return redirect(url_for("agent.macro_list"))
     return render_template(

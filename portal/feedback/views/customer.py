@@ -56,7 +56,6 @@ def new_item():
             case=case,
             by=user,
         )
-        db.session.commit()
         flash(_("Thank you. We received your feedback."), "success")
         return redirect(url_for("feedback.my_item", item_id=created.id))
     return render_template("feedback/new.html", form=form), 400 if form.errors else 200

@@ -120,7 +120,6 @@ def update_item(item_id: int):
         themes=list(themes),
         sentiment=Sentiment(form.sentiment.data),
     )
-    db.session.commit()
     flash(_("Feedback updated."), "success")
     return redirect(url_for("feedback.item", item_id=feedback.id))
 
@@ -134,7 +133,6 @@ def comment(item_id: int):
     if not form.validate_on_submit():
         return _item_page(feedback, comment_form=form), 400
     voc.add_item_comment(feedback, form.body.data, by=me())
-    db.session.commit()
     return redirect(url_for("feedback.item", item_id=feedback.id) + "#discussion")
 
 
@@ -149,7 +147,6 @@ def respond(item_id: int):
     if not form.validate_on_submit():
         return _item_page(feedback, response_form=form), 400
     voc.respond(feedback, form.response.data, by=me())
-    db.session.commit()
     flash(_("Response sent to the customer; the item is closed."), "success")
     return redirect(url_for("feedback.item", item_id=feedback.id))
 
@@ -195,7 +192,6 @@ def log_item():
                 themes=list(themes),
                 by=me(),
             )
-            db.session.commit()
             flash(_("Feedback logged."), "success")
             return redirect(url_for("feedback.item", item_id=feedback.id))
     status = 400 if form.is_submitted() else 200

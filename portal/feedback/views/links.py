@@ -41,7 +41,6 @@ def _survey_page(invitation, template: str, status: int = 200, **context):
 @bp.errorhandler(voc.SurveyLinkError)
 def survey_link_error(error):
     """Tampered (400), expired or locked (410) links get a page that explains, never a 500."""
-    db.session.rollback()
     return render_template("feedback/link_error.html", reason=error.reason), error.status
 
 
@@ -85,7 +84,6 @@ def rate(token: str):
             invitation, "feedback/survey.html", 400, form=form, answer=answer, token=token
         )
     voc.record_rating(invitation, form.score.data)
-    db.session.commit()
     return redirect(url_for("feedback.thanks", token=token, saved="rating"))
 
 
@@ -125,5 +123,4 @@ def survey_comment(token: str):
             invitation, "feedback/thanks.html", 400, answer=answer, form=form, token=token
         )
     voc.add_survey_comment(invitation, form.comment.data or "")
-    db.session.commit()
     return redirect(url_for("feedback.thanks", token=token, saved="comment"))

@@ -13,6 +13,7 @@ from portal.domain import voc
 from portal.extensions import db, limiter
 from portal.feedback.forms import ThemeForm
 from portal.feedback.views import bp, me
+from portal.infra.unit_of_work import attempt
 from portal.inputs import arg_int, bad_value
 from portal.kernel.labels import CATEGORY_LABELS
 from portal.models import FeedbackTheme
@@ -36,12 +37,11 @@ def themes():
     form = ThemeForm()
     if form.validate_on_submit():
         try:
-            voc.create_theme(form.name.data, by=me())
+            with attempt():
+                voc.create_theme(form.name.data, by=me())
         except voc.ThemeNameTaken:
-            db.session.rollback()
             form.name.errors = [_("A theme with this name exists already.")]
         else:
-            db.session.commit()
             flash(_("Theme added."), "success")
             return redirect(url_for("feedback.themes"))
     return _themes_page(form)
@@ -57,12 +57,11 @@ def edit_theme(theme_id: int):
     form = ThemeForm()
     if form.validate_on_submit():
         try:
-            voc.update_theme(theme, name=form.name.data, is_active=form.is_active.data, by=me())
+            with attempt():
+                voc.update_theme(theme, name=form.name.data, is_active=form.is_active.data, by=me())
         except voc.ThemeNameTaken:
-            db.session.rollback()
             form.name.errors = [_("A theme with this name exists already.")]
         else:
-            db.session.commit()
             flash(_("Theme saved."), "success")
             return redirect(url_for("feedback.themes"))
     return _themes_page(ThemeForm(formdata=None), refused={theme.id: form})

@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal.domain import escalations
 from portal.extensions import db
+from portal.infra.unit_of_work import attempt
 from portal.inputs import arg_int, bad_value
 from portal.kernel.errors import InvalidTransition, StaleCase
 from portal.kernel.labels import ESCALATION_STATE_BADGES, ESCALATION_STATE_LABELS
@@ -55,19 +56,17 @@ def _escalation_or_404(escalation_id: int) -> Escalation:
 
 
 def _answer(escalation_id: int, form, act, done: str):
-    """Validate the form, run one supervisor action, commit once; refusals re-show the inbox."""
+    """Validate the form, run one supervisor action; refusals re-show the inbox."""
     escalation = _escalation_or_404(escalation_id)
     if not form.validate_on_submit():
         return _inbox(400, refused={escalation.id: form})
     try:
-        act(escalation)
-        db.session.commit()
+        with attempt():
+            act(escalation)
     except (StaleCase, StaleDataError):
-        db.session.rollback()
         flash(_("Someone else handled this escalation or changed its case meanwhile."), "danger")
         return _inbox(409)
     except InvalidTransition:
-        db.session.rollback()
         flash(_("This is not possible for this escalation any more."), "danger")
         return _inbox(400)
     flash(done, "success")

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.domain import analytics
 from portal.extensions import db
 from portal.i18n import native_digits
+from portal.infra.unit_of_work import attempt
 from portal.inputs import arg_int, bad_value
 from portal.models import Goal
 from portal.models._base import utcnow
@@ -39,16 +40,15 @@ def _with_choices(form: GoalForm) -> GoalForm:
 
 
 def _save(form: GoalForm, save, template: str, **context):
-    """Validate, run the service, commit once; rule errors are shown next to their fields."""
+    """Validate, run the service; rule errors are shown next to their fields."""
     if form.validate_on_submit():
         try:
-            goal = save(form.values())
+            with attempt():
+                goal = save(form.values())
         except analytics.InvalidGoal as error:
-            db.session.rollback()
             for field, message in error.errors.items():
                 form[field].errors = [*form[field].errors, message]
         else:
-            db.session.commit()
             flash(_("Goal saved."), "success")
             return redirect(url_for("supervisor.goal", goal_id=goal.id))
     status = 400 if request.method == "POST" else 200
@@ -107,6 +107,5 @@ def delete_goal(goal_id: int):
     if not DeleteGoalForm().validate_on_submit():
         abort(400)
     analytics.delete_goal(target, by=me())
-    db.session.commit()
     flash(_("Goal deleted."), "success")
     return redirect(url_for("supervisor.goal_list"))
