@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain import sla
-from portal.domain.escalations import moves as escalations
+from portal.domain import escalations, sla
+from portal.domain.escalations import sla_sweep
 from portal.domain.sla import clocks
 from portal.kernel import inbox
 from portal.models import (
@@ -169,9 +169,9 @@ def test_a_sweep_that_saw_stale_candidates_acts_on_none_of_them(desk, policy, db
     sweep(db, minutes(241))
     # As if another sweep's rows had been invisible when this one chose its candidates.
     monkeypatch.setattr(
-        escalations,
+        sla_sweep,
         "_unnotified_breaches",
-        lambda: [(case.id, escalations.RESOLUTION_BREACH, minutes(240))],
+        lambda: [(case.id, sla_sweep.RESOLUTION_BREACH, minutes(240))],
     )
     assert sweep(db, minutes(242)).escalations == 0
     assert count(db, Escalation) == 1
