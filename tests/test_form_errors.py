@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from portal.domain.escalations import moves as escalations
+from portal.domain import escalations
 from portal.domain.voc import surveys
 from portal.models import CaseStatus, FeedbackTheme, Role
 from portal.models._base import utcnow

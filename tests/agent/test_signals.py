@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 
 from portal import authz
+from portal.domain import escalations
 from portal.domain.cases import assignment
 from portal.domain.cases import lifecycle as cases
-from portal.domain.escalations import moves as escalations
 from portal.kernel import inbox
 from portal.models import (
     Case,

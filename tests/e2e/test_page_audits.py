@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal import authz
-from portal.domain.escalations import moves as escalations
+from portal.domain import escalations
 from portal.domain.voc import surveys
 from portal.extensions import db
 from portal.infra import outbox

@@ -23,7 +23,7 @@ CHARACTER_EDGES = """element => {
 
 def escalated_demo_case(live_app) -> str:
     """A tier-1 demo case escalated to the Specialists by the demo agent; its number."""
-    from portal.domain.escalations import moves as escalations
+    from portal.domain import escalations
     from portal.extensions import db
     from portal.models import Case, CaseStatus, Queue, User
 

@@ -171,7 +171,7 @@ def test_rights_follow_a_case_that_changes_tier(world, index_now):
 def test_agent_who_escalated_a_case_still_finds_it(world, index_now):
     """The follower rule of authz.case_filter, in search too: the tier-1 agent escalates the
     Globex case to tier 3 and keeps finding it; another tier-1 agent does not."""
-    from portal.domain.escalations import moves as escalations
+    from portal.domain import escalations
 
     users, cases = world
     agent, colleague = users["agent"], factories.make_user(Role.AGENT, max_tier=1)

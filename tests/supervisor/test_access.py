@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.domain.escalations import moves as escalations
+from portal.domain import escalations
 from portal.kernel import inbox
 from portal.models import CaseStatus, Notification, Priority, Role
 from tests import factories

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain.escalations import moves as escalations
+from portal.domain import escalations
+from portal.domain.escalations import sla_sweep
 from portal.kernel import inbox
 from portal.kernel.errors import InvalidTransition, NotAllowed, StaleCase
 from portal.models import (
@@ -432,7 +433,7 @@ def test_inbox_lists_open_escalations_by_priority_then_age(client, login_as, des
 def test_escalations_by_the_sweep_show_its_reason_and_no_requester(client, login_as, desk, db):
     case = factories.make_case(queue=desk["front"], status=CaseStatus.OPEN)
     db.session.commit()
-    escalations.escalate(case, by=None, reason=escalations.SLA_BREACH_REASON)
+    escalations.escalate(case, by=None, reason=sla_sweep.SLA_BREACH_REASON)
     db.session.commit()
     login_as(desk["lead"])
     page = client.get("/supervisor/escalations").get_data(as_text=True)

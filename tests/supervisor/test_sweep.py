@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from portal.domain.escalations import moves as escalations
-from portal.domain.sla import clocks as sla
+from portal.domain import escalations, sla
+from portal.domain.escalations import sla_sweep
+from portal.domain.sla import clocks
 from portal.kernel import inbox
 from portal.models import (
     CaseStatus,
@@ -87,7 +88,7 @@ def test_warning_threshold_tells_the_assignee_and_supervisors_once(desk, policy,
 def test_resolution_warning_comes_once_the_first_response_is_in(desk, policy, db):
     case = new_case(desk)
     case.first_responded_at = minutes(10)
-    sla.refresh_warning(case)
+    clocks.refresh_warning(case)
     db.session.commit()
     assert sweep(db, minutes(150)).warnings == 0  # 150 of 240 minutes: not yet 80%
     assert sweep(db, minutes(193)).warnings == 1
@@ -121,7 +122,7 @@ def test_a_late_reply_that_came_before_the_sweep_needs_no_notice(desk, policy, d
 def test_missed_resolution_escalates_to_the_next_tier_once(desk, policy, db):
     case = new_case(desk)
     case.first_responded_at = minutes(10)
-    sla.refresh_warning(case)
+    clocks.refresh_warning(case)
     db.session.commit()
     outcome = sweep(db, minutes(241))
     assert outcome.escalations == 1
@@ -168,9 +169,9 @@ def test_a_sweep_that_saw_stale_candidates_acts_on_none_of_them(desk, policy, db
     sweep(db, minutes(241))
     # As if another sweep's rows had been invisible when this one chose its candidates.
     monkeypatch.setattr(
-        escalations,
+        sla_sweep,
         "_unnotified_breaches",
-        lambda: [(case.id, escalations.RESOLUTION_BREACH, minutes(240))],
+        lambda: [(case.id, sla_sweep.RESOLUTION_BREACH, minutes(240))],
     )
     assert sweep(db, minutes(242)).escalations == 0
     assert count(db, Escalation) == 1
@@ -194,7 +195,7 @@ def test_two_sweeps_at_once_act_exactly_once(app, desk, policy, db, run):
     now = minutes(250)
     breached = new_case(desk)
     breached.first_responded_at = minutes(10)
-    sla.refresh_warning(breached)
+    clocks.refresh_warning(breached)
     new_case(desk, created=now - timedelta(minutes=50))  # first response due soon
     sla.record_breaches(now=now)
     db.session.commit()  # the test itself holds no transaction while the sweeps race
