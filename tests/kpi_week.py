@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portal.domain import cases
 from portal.domain.analytics import kpi
-from portal.domain.cases import lifecycle as cases
 from portal.domain.escalations import moves as escalations
 from portal.extensions import db as _db
 from portal.models import CaseStatus, Feedback, FeedbackKind, Role

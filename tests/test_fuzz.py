@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from werkzeug.routing import Rule
 
-from portal.domain.cases import lifecycle as cases
+from portal.domain import cases
 from portal.domain.cases import macros
 from portal.domain.crm import merge as contact_merge
 from portal.domain.escalations import moves as escalations

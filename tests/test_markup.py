@@ -17,7 +17,7 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 from jinja2 import nodes
 
-from portal.domain.cases import lifecycle as cases
+from portal.domain import cases
 from portal.domain.cases import macros
 from portal.domain.escalations import moves as escalations
 from portal.domain.identity import accounts

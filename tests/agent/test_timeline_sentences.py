@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from portal.domain import cases
 from portal.domain.cases import assignment
-from portal.domain.cases import lifecycle as cases
 from portal.domain.escalations import moves as escalations
 from portal.extensions import db
 from portal.infra import outbox
