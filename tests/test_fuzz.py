@@ -42,7 +42,7 @@ from portal.domain import cases
 from portal.domain.cases import macros
 from portal.domain.crm import merge as contact_merge
 from portal.domain.escalations import moves as escalations
-from portal.domain.identity import accounts
+from portal.domain.identity import logins
 from portal.domain.voc import feedback as voc
 from portal.domain.voc import surveys
 from portal.extensions import db as _db
@@ -289,7 +289,7 @@ def world(app, db, monkeypatch) -> dict[str, list]:
     db.session.add(
         PasswordResetToken(
             user=colleague,
-            token_hash=accounts.hash_token(RESET_TOKEN),
+            token_hash=logins.hash_token(RESET_TOKEN),
             expires_at=utcnow() + timedelta(hours=1),
         )
     )
