@@ -8,7 +8,7 @@ from __future__ import annotations
 import html as html_module
 import re
 
-from portal.domain.cases import lifecycle as cases
+from portal.domain import cases
 from portal.extensions import db
 from portal.infra import outbox
 from portal.models import CaseStatus, Macro, Role

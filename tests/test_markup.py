@@ -17,10 +17,9 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 from jinja2 import nodes
 
-from portal.domain import escalations
-from portal.domain.cases import lifecycle as cases
+from portal.domain import cases, escalations
 from portal.domain.cases import macros
-from portal.domain.identity import accounts
+from portal.domain.identity import logins
 from portal.domain.voc import feedback as voc
 from portal.domain.voc import surveys
 from portal.extensions import db as _db
@@ -135,7 +134,7 @@ def world(app, db):
     db.session.add(
         PasswordResetToken(
             user=customer.user,
-            token_hash=accounts.hash_token(RESET_TOKEN),
+            token_hash=logins.hash_token(RESET_TOKEN),
             expires_at=utcnow() + timedelta(hours=1),
         )
     )

@@ -73,7 +73,7 @@ def test_seed_gives_the_voc_dashboard_answers_once(app, db):
 def test_demo_billing_cases_go_to_an_agent_and_agents_follow_their_cases(app, db):
     """The demo supervisor belongs to every queue (escalations reach her) but takes no new
     cases; the demo's assignees and authors follow the cases they worked."""
-    from portal.domain.cases import lifecycle as cases
+    from portal.domain import cases
 
     run_seed(app, cases=40)
     customer = db.session.scalar(db.select(User).where(User.email == "customer@example.com"))

@@ -67,7 +67,7 @@ class User(db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+        return self.role in Role.STAFF
 
     @property
     def is_pending(self) -> bool:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
-from portal.domain.identity import accounts
+from portal.domain.identity import logins, passwords
 from portal.models import AddressLink, AddressProof, AuditEvent, Contact, LinkPurpose, Role, User
 from tests import factories
 from tests.auth.helpers import INVITATION_LINK, PASSWORD, link_in, mail_to, plain, register
@@ -84,7 +84,7 @@ def test_the_invitation_link_is_hashed_expires_in_seven_days_and_then_is_refused
     path = link_in(mail_to(smtp, "iris@acme.example")[0], INVITATION_LINK)
     row = db.session.scalars(db.select(AddressLink)).one()
     assert row.purpose == LinkPurpose.INVITATION
-    assert row.token_hash == accounts.hash_token(path.rsplit("/", 1)[1])
+    assert row.token_hash == logins.hash_token(path.rsplit("/", 1)[1])
     assert row.expires_at - row.created_at == timedelta(days=7)
     with freeze_time(row.expires_at + timedelta(seconds=1)):
         late = app.test_client().post(path, data=new_password())
@@ -151,7 +151,7 @@ def test_an_invitation_takes_over_a_pending_registration_of_the_address(
     user = login_of(db, "iris@acme.example")
     assert user.contact_id == invitee.id
     assert user.email_verified_via == AddressProof.INVITATION
-    assert not accounts.verify_password(user, PASSWORD)
+    assert not passwords.verify_password(user, PASSWORD)
     assert "/login" in stranger.get("/").headers["Location"]
 
 

@@ -10,9 +10,15 @@ from datetime import timedelta
 import pytest
 
 from portal import authz
+<<<<<<< HEAD
 from portal.domain import escalations
 from portal.domain.cases import assignment
 from portal.domain.cases import lifecycle as cases
+=======
+from portal.domain import cases
+from portal.domain.cases import assignment, staffing
+from portal.domain.escalations import moves as escalations
+>>>>>>> split-casesid
 from portal.kernel import inbox
 from portal.models import (
     Case,
@@ -307,7 +313,7 @@ def test_new_web_case_is_auto_assigned_to_an_agent_not_the_supervisor(team, db):
     db.session.commit()
     assert case.queue_id == team["front"].id
     assert case.assignee in (team["ana"], team["ben"])
-    assert [user.name for user in assignment.queue_agents(team["front"])] == [
+    assert [user.name for user in staffing.queue_agents(team["front"])] == [
         "Ana Agent",
         "Ben Agent",
     ]

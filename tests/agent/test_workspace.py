@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from portal.domain import cases
 from portal.domain.cases import assignment
-from portal.domain.cases import lifecycle as cases
 from portal.kernel.errors import StaleCase
 from portal.models import (
     Attachment,

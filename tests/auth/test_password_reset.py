@@ -11,7 +11,7 @@ from flask import request_finished
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 
-from portal.domain.identity import accounts
+from portal.domain.identity import logins, passwords
 from portal.infra import outbox
 from portal.models import PasswordResetToken, Role
 from tests import factories
@@ -37,13 +37,13 @@ def test_reset_link_arrives_by_smtp_and_works_once(client, db, smtp):
         path, data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"}
     )
     assert response.status_code == 302
-    assert accounts.verify_password(db.session.get(type(user), user.id), "a fresh passphrase")
+    assert passwords.verify_password(db.session.get(type(user), user.id), "a fresh passphrase")
     again = client.post(
         path, data={"password": "another passphrase", "confirm": "another passphrase"}
     )
     assert again.status_code == 302 and "/password/forgot" in again.headers["Location"]
     db.session.expire_all()
-    assert accounts.verify_password(db.session.get(type(user), user.id), "a fresh passphrase")
+    assert passwords.verify_password(db.session.get(type(user), user.id), "a fresh passphrase")
 
 
 def test_the_link_still_leaves_when_the_server_never_closes_the_answer(
@@ -142,7 +142,7 @@ def test_token_is_stored_hashed_and_carries_enough_entropy(client, db, smtp):
     )
     row = db.session.scalars(db.select(PasswordResetToken)).one()
     assert len(token) >= 43  # 32 random bytes, base64
-    assert row.token_hash == accounts.hash_token(token) and row.token_hash != token
+    assert row.token_hash == logins.hash_token(token) and row.token_hash != token
 
 
 def test_expired_token_is_refused(client, db, smtp):
@@ -157,7 +157,7 @@ def test_expired_token_is_refused(client, db, smtp):
         )
     assert "/password/forgot" in response.headers["Location"]
     db.session.expire_all()
-    assert accounts.verify_password(db.session.get(type(user), user.id), factories.PASSWORD)
+    assert passwords.verify_password(db.session.get(type(user), user.id), factories.PASSWORD)
 
 
 @pytest.mark.parametrize("token", ["", " ", "%00", "x" * 43])

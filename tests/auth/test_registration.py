@@ -8,7 +8,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from portal.domain.crm import merge as contact_merge
-from portal.domain.identity import accounts
+from portal.domain.identity import logins, passwords
 from portal.models import (
     AddressLink,
     AddressProof,
@@ -156,7 +156,7 @@ def test_a_taken_address_answers_exactly_like_a_new_one(app, client, db, smtp):
     assert message["Subject"] == "You already have a Casework account"
     assert "Olive Owner" in plain(message) and "Somebody Else" not in plain(message)
     db.session.expire_all()
-    assert accounts.verify_password(db.session.get(User, owner.id), factories.PASSWORD)
+    assert passwords.verify_password(db.session.get(User, owner.id), factories.PASSWORD)
     path = RESET_LINK.search(plain(message)).group(1)
     reset = client.post(
         path, data={"password": "the owner's new one", "confirm": "the owner's new one"}
@@ -173,7 +173,7 @@ def test_the_link_is_random_hashed_single_use_and_on_base_url(client, db, smtp):
     token = path.rsplit("/", 1)[1]
     assert len(token) >= 43  # 32 bytes from `secrets`, base64
     row = db.session.scalars(db.select(AddressLink)).one()
-    assert row.token_hash == accounts.hash_token(token) and token not in row.token_hash
+    assert row.token_hash == logins.hash_token(token) and token not in row.token_hash
     assert timedelta(hours=47) < row.expires_at - row.created_at <= timedelta(hours=48)
     assert confirm(client, path).status_code == 302
     client.post("/logout")
@@ -246,7 +246,7 @@ def test_the_owner_takes_a_stranger_s_registration_over_by_a_password_reset(app,
     assert (
         stranger.get("/").status_code == 302 and "/login" in stranger.get("/").headers["Location"]
     )
-    assert not accounts.verify_password(user, PASSWORD)
+    assert not passwords.verify_password(user, PASSWORD)
 
 
 def test_short_and_common_passwords_are_refused(client):

@@ -6,7 +6,7 @@ import pytest
 
 from portal import create_app
 from portal.config import ConfigError
-from portal.domain.identity import accounts, registration
+from portal.domain.identity import passwords, registration, sessions
 from portal.extensions import db as _db
 from portal.models import AuditEvent, LoginAttempt, Role, UserSession
 from tests import factories
@@ -57,7 +57,7 @@ def test_password_is_hashed_with_scrypt(app, test_settings):
         )
         assert user.password_hash.startswith("scrypt:")
         assert "a long passphrase" not in user.password_hash
-        assert accounts.verify_password(user, "a long passphrase")
+        assert passwords.verify_password(user, "a long passphrase")
         _db.session.rollback()
         _db.engine.dispose()
 
@@ -74,7 +74,7 @@ def test_the_suite_hashes_passwords_cheaply(db):
         email="new@person.example", name="New Person", password="a long passphrase"
     )
     assert user.password_hash.startswith(f"{factories.PASSWORD_HASH_METHOD}$")
-    assert accounts.verify_password(user, "a long passphrase")
+    assert passwords.verify_password(user, "a long passphrase")
 
 
 def test_repeated_failures_throttle_that_address_from_that_client(app, client, db):
@@ -154,7 +154,7 @@ def test_password_change_ends_other_sessions_but_not_this_one(app, client, login
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     assert other_device.get("/").status_code == 302
-    assert accounts.verify_password(db.session.get(type(user), user.id), "a brand new passphrase")
+    assert passwords.verify_password(db.session.get(type(user), user.id), "a brand new passphrase")
 
 
 def test_password_change_requires_current_password(client, login_as, db):
@@ -170,13 +170,13 @@ def test_password_change_requires_current_password(client, login_as, db):
     assert response.status_code == 400
     assert "This is not your current password." in response.get_data(as_text=True)
     db.session.expire_all()
-    assert accounts.verify_password(db.session.get(type(user), user.id), factories.PASSWORD)
+    assert passwords.verify_password(db.session.get(type(user), user.id), factories.PASSWORD)
 
 
 def test_deactivated_user_is_signed_out_at_next_request(app, client, login_as, db):
     user = login_as(Role.AGENT)
     admin = factories.make_user(Role.ADMIN)
-    accounts.deactivate(db.session.get(type(user), user.id), by=admin)
+    sessions.deactivate(db.session.get(type(user), user.id), by=admin)
     db.session.commit()
     assert client.get("/").status_code == 302
     assert sign_in(app.test_client(), user.email).status_code == 200  # cannot sign in again

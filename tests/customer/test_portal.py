@@ -9,7 +9,7 @@ from datetime import time, timedelta
 import pytest
 from freezegun import freeze_time
 
-from portal.domain.cases import lifecycle as cases
+from portal.domain import cases
 from portal.models import (
     Attachment,
     Case,

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from portal.domain.cases import lifecycle as cases
+from portal.domain import cases
 from portal.domain.voc import surveys
 from portal.extensions import db
 from portal.infra import outbox

@@ -8,7 +8,7 @@ import re
 from PIL import Image
 from playwright.sync_api import expect
 
-from portal.domain.cases import lifecycle as cases
+from portal.domain import cases
 from portal.extensions import db
 from portal.infra import outbox
 from portal.models import Case, User

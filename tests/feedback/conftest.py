@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from portal.domain.cases import lifecycle as cases
+from portal.domain import cases
 from portal.domain.voc import surveys
 from portal.extensions import db as _db
 from portal.infra import outbox

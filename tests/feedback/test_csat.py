@@ -189,7 +189,7 @@ def test_score_outside_the_scale_is_refused(client, db, world):
 
 
 def test_one_survey_per_case_even_if_resolved_again(db, smtp, world):
-    from portal.domain.cases import lifecycle as cases
+    from portal.domain import cases
     from portal.models import CaseStatus
 
     first = resolve_and_survey(world.case, world.agent)
@@ -202,7 +202,7 @@ def test_one_survey_per_case_even_if_resolved_again(db, smtp, world):
 
 def test_sending_twice_in_one_transaction_sends_once(db, smtp, world):
     """The resolve hook and an explicit call may both run before the commit."""
-    from portal.domain.cases import lifecycle as cases
+    from portal.domain import cases
     from portal.infra import outbox
     from portal.models import CaseStatus
 

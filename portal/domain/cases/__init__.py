@@ -1,41 +1,24 @@
-"""Cases: filing, replies and status (lifecycle), assignment and routing, followers, macros,
+"""Cases: filing, replies, status changes and edits, assignment and routing, followers, macros,
 bulk changes, links and merges, the lists that pages show, deflection and the customer's emails."""
 
-from portal.domain.cases.assignment import (
-    WORKING_STATUSES,
-    assign,
-    claim,
-    eligible_assignees,
-    queue_agents,
-    queue_supervisors,
-    set_availability,
-)
+from portal.domain.cases.assignment import WORKING_STATUSES, assign, claim, set_availability
 from portal.domain.cases.bulk import apply as apply_bulk
 from portal.domain.cases.deflection import KINDS as DEFLECTION_KINDS
 from portal.domain.cases.deflection import record as record_deflection
 from portal.domain.cases.deflection import suggest as suggest_solved_cases
+from portal.domain.cases.edits import check_version, update_fields
+from portal.domain.cases.filing import (
+    CATEGORIES,
+    colleagues,
+    find_submitted,
+    open_case,
+    priorities_for,
+)
 from portal.domain.cases.followers import backfill as backfill_followers
 from portal.domain.cases.followers import followers as followers_of
 from portal.domain.cases.followers import following_state, record_work, set_following
-from portal.domain.cases.lifecycle import (
-    CATEGORIES,
-    add_reply,
-    can_reopen,
-    change_status,
-    check_version,
-    colleagues,
-    find_submitted,
-    link,
-    linked_cases,
-    log_interaction,
-    merge,
-    open_case,
-    priorities_for,
-    reopen,
-    reopen_deadline,
-    solve,
-    update_fields,
-)
+from portal.domain.cases.interactions import log_interaction
+from portal.domain.cases.links import link, linked_cases, merge
 from portal.domain.cases.lists import (
     BadListRequest,
     QueueFilters,
@@ -52,6 +35,15 @@ from portal.domain.cases.macros import render as render_macro
 from portal.domain.cases.macros import save as save_macro
 from portal.domain.cases.metrics import backfill as backfill_metrics
 from portal.domain.cases.overview import recent_cases, status_counts
+from portal.domain.cases.replies import add_reply
+from portal.domain.cases.staffing import eligible_assignees, queue_agents, queue_supervisors
+from portal.domain.cases.transitions import (
+    can_reopen,
+    change_status,
+    reopen,
+    reopen_deadline,
+    solve,
+)
 
 __all__ = [
     "CATEGORIES",

@@ -7,19 +7,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from portal.domain.cases import followers
+from portal.domain.cases import edits, followers, staffing, transitions
 from portal.extensions import db
 from portal.kernel import audit, inbox
 from portal.kernel.errors import InvalidTransition, StaleCase
-from portal.models import Case, CaseEvent, CaseStatus, EventKind, Queue, Role, User
+from portal.models import Case, CaseEvent, CaseStatus, EventKind, User
 from portal.models._base import utcnow
-from portal.models.user import queue_members
 
 WORKING_STATUSES = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
-# A membership that takes the queue's cases: every agent's, and a supervisor's or admin's only
-# when they joined the queue as an agent (they are members anyway so that escalations reach
-# them).
-AGENT_MEMBERSHIP = sa.or_(User.role == Role.AGENT, queue_members.c.as_agent.is_(True))
 
 
 def claim(case: Case, *, by: User, now: datetime | None = None) -> None:
@@ -55,64 +50,10 @@ def claim(case: Case, *, by: User, now: datetime | None = None) -> None:
     audit.record("case.claim", by=by, subject=case)
 
 
-def eligible_assignees(queue: Queue | None) -> list[User]:
-    """Members of the queue who may work its tier (active agents, supervisors)."""
-    if queue is None:
-        return []
-    return db.session.scalars(
-        sa.select(User)
-        .join(queue_members, queue_members.c.user_id == User.id)
-        .where(
-            queue_members.c.queue_id == queue.id,
-            User.is_active,
-            User.role.in_((Role.AGENT, Role.SUPERVISOR, Role.ADMIN)),
-            User.max_tier >= queue.tier,
-        )
-        .order_by(User.name)
-    ).all()
-
-
-def queue_agents(queue: Queue | None) -> list[User]:
-    """The queue's agents: active members who joined it as agents and may work its tier.
-    They are the ones who take its new cases and hear of its unassigned cases."""
-    if queue is None:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(queue_members, queue_members.c.user_id == User.id)
-            .where(
-                queue_members.c.queue_id == queue.id,
-                AGENT_MEMBERSHIP,
-                User.is_active,
-                User.role.in_((Role.AGENT, Role.SUPERVISOR, Role.ADMIN)),
-                User.max_tier >= queue.tier,
-            )
-            .order_by(User.name, User.id)
-        ).all()
-    )
-
-
-def queue_supervisors(queue: Queue | None) -> list[User]:
-    """Active supervisors who are members of the queue; if it has none, every active supervisor."""
-    active_supervisors = sa.select(User).where(User.role == Role.SUPERVISOR, User.is_active)
-    if queue is not None:
-        members = db.session.scalars(
-            active_supervisors.join(queue_members, queue_members.c.user_id == User.id)
-            .where(queue_members.c.queue_id == queue.id)
-            .order_by(User.id)
-        ).all()
-        if members:
-            return list(members)
-    return list(db.session.scalars(active_supervisors.order_by(User.id)).all())
-
-
 def assign(case: Case, to: User | None, *, by: User, version: int | None, now=None) -> None:
     """Give the case to a member of its queue (or nobody), on the version the editor saw."""
-    from portal.domain.cases.lifecycle import check_version
-
-    check_version(case, version)
-    if to is not None and to not in eligible_assignees(case.queue):
+    edits.check_version(case, version)
+    if to is not None and to not in staffing.eligible_assignees(case.queue):
         raise InvalidTransition("the assignee must be a member of the case's queue")
     if to == case.assignee:
         return
@@ -131,9 +72,7 @@ def assign(case: Case, to: User | None, *, by: User, version: int | None, now=No
     if to is not None:
         to.last_assigned_at = now
         if case.status == CaseStatus.NEW:
-            from portal.domain.cases.lifecycle import change_status
-
-            change_status(case, CaseStatus.OPEN, by=by, now=now)
+            transitions.change_status(case, CaseStatus.OPEN, by=by, now=now)
     case.updated_at = now
     audit.record("case.assign", by=by, subject=case, assignee=to.id if to else None)
     if to is not None:
@@ -163,7 +102,7 @@ def auto_assign(case: Case, *, now: datetime | None = None) -> User | None:
     queue = case.queue
     if queue is None or not queue.auto_assign or case.assignee_id is not None:
         return None
-    candidates = [user for user in queue_agents(queue) if user.is_available]
+    candidates = [user for user in staffing.queue_agents(queue) if user.is_available]
     load = open_case_counts([user.id for user in candidates])
     candidates = [user for user in candidates if load.get(user.id, 0) < user.max_open_cases]
     if not candidates:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.domain.cases import assignment, lifecycle
+from portal.domain.cases import assignment, edits
 from portal.extensions import db
 from portal.kernel import numbers
 from portal.kernel.errors import InvalidTransition
@@ -24,21 +24,21 @@ def apply(selected: list[Case], *, action: str, value: str, queue: Queue, by: Us
         except ValueError:
             raise InvalidTransition("unknown priority") from None
         for case in selected:
-            lifecycle.update_fields(case, version=case.version, by=by, priority=priority)
+            edits.update_fields(case, version=case.version, by=by, priority=priority)
     elif action == "status":
         try:
             status = CaseStatus(value)
         except ValueError:
             raise InvalidTransition("unknown status") from None
         for case in selected:
-            lifecycle.update_fields(case, version=case.version, by=by, status=status)
+            edits.update_fields(case, version=case.version, by=by, status=status)
     elif action == "queue":
         queue_id = numbers.parse_id(value)
         target_queue = db.session.get(Queue, queue_id) if queue_id is not None else None
         if target_queue is None or target_queue.tier != queue.tier:
             raise InvalidTransition("cases move only to a queue of the same tier")
         for case in selected:
-            lifecycle.update_fields(case, version=case.version, by=by, queue=target_queue)
+            edits.update_fields(case, version=case.version, by=by, queue=target_queue)
     else:
         raise InvalidTransition(f"unknown action {action}")
     return len(selected)

@@ -3,9 +3,9 @@
 `measure` replays one case's timeline (status changes and public replies) and stores on the
 case: business minutes to the first response and to resolution with time spent pending
 taken out, the number of public agent replies and the number of reopens. It runs after every
-write that can change them (`lifecycle`), and `backfill` runs it over existing cases.
-Business minutes are counted in the calendar of the case's SLA policy; a case without a
-policy counts every minute.
+write that can change them (`transitions`, `replies`), and `backfill` runs it over existing
+cases. Business minutes are counted in the calendar of the case's SLA policy; a case without
+a policy counts every minute.
 """
 
 from __future__ import annotations

@@ -1,22 +1,18 @@
 """Identity: users, passwords, sessions, registration, invitations and address proof."""
 
-from portal.domain.identity.accounts import (
-    MAX_PASSWORD_LENGTH,
-    TooManyAttempts,
-    authenticate,
-    end_session,
-    hash_password,
-    load_session,
-    password_problem,
+from portal.domain.identity.password_reset import (
     request_password_reset,
     reset_password,
     reset_token_is_valid,
-    set_language,
+)
+from portal.domain.identity.passwords import (
+    MAX_PASSWORD_LENGTH,
+    hash_password,
+    password_problem,
     set_password,
-    start_session,
-    update_profile,
     verify_password,
 )
+from portal.domain.identity.profile import set_language, update_profile
 from portal.domain.identity.registration import (
     InvitationRefused,
     WrongPassword,
@@ -30,6 +26,8 @@ from portal.domain.identity.registration import (
     registration_link_user,
     resend_registration_link,
 )
+from portal.domain.identity.sessions import authenticate, end_session, load_session, start_session
+from portal.kernel.errors import TooManyAttempts
 
 __all__ = [
     "MAX_PASSWORD_LENGTH",

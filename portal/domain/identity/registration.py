@@ -6,7 +6,7 @@ its address is proven by an emailed link.
   login may sign in only to be told to check its inbox (and ask for the link again). Following
   it asks for the password chosen at registration (unless this browser is already signed in
   as that login): an address someone else registered cannot be confirmed by a click of its
-  owner. Then `accounts.verify_address` gives the login its contact.
+  owner. Then `addresses.verify_address` gives the login its contact.
 - Registering an address that already has a login answers exactly like a new registration;
   the address's owner is emailed that an account exists, with a reset link.
 - An agent may invite a contact that has an address and no login: the link
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal.domain.identity import accounts
+from portal.domain.identity import addresses, logins, password_reset, passwords
 from portal.extensions import db
 from portal.i18n import isolate
 from portal.infra import mail
@@ -81,7 +81,7 @@ def _issue_link(
     now = utcnow()
     link = AddressLink(
         purpose=purpose,
-        token_hash=accounts.hash_token(token),
+        token_hash=logins.hash_token(token),
         email=email,
         user=user,
         contact=contact,
@@ -100,7 +100,7 @@ def _live_link(token: str, purpose: LinkPurpose) -> AddressLink | None:
         return None
     link = db.session.scalar(
         sa.select(AddressLink).where(
-            AddressLink.token_hash == accounts.hash_token(token), AddressLink.purpose == purpose
+            AddressLink.token_hash == logins.hash_token(token), AddressLink.purpose == purpose
         )
     )
     if link is None or link.used_at is not None or link.expires_at <= utcnow():
@@ -134,9 +134,9 @@ def register_customer(
     either way; the password is hashed on both paths (the costly step), and both emails
     leave after the answer.
     """
-    email = accounts.normalize_email(email)
-    password_hash = accounts.hash_password(password)
-    existing = accounts.find_user(email)
+    email = logins.normalize_email(email)
+    password_hash = passwords.hash_password(password)
+    existing = logins.find_user(email)
     if existing is None:
         user = User(
             email=email,
@@ -149,7 +149,7 @@ def register_customer(
             with db.session.begin_nested():
                 db.session.add(user)
         except sa.exc.IntegrityError:  # the same address registered a moment ago
-            existing = accounts.find_user(email)
+            existing = logins.find_user(email)
         else:
             _send_registration_link(user)
             audit.record("user.register", by=user, subject=user, ip_address=ip_address)
@@ -174,9 +174,9 @@ def _send_registration_link(user: User) -> None:
 def _tell_account_exists(user: User | None, *, ip_address=None) -> None:
     """Email the owner of a taken address that an account exists, with a reset link."""
     audit.record("user.register", subject=user, ip_address=ip_address, outcome="address_taken")
-    if user is None or not user.is_active or accounts.account_mail_cap_reached(user.email):
+    if user is None or not user.is_active or logins.account_mail_cap_reached(user.email):
         return
-    reset_url, minutes = accounts.issue_reset_link(user)
+    reset_url, minutes = password_reset.issue_reset_link(user)
     mail.send_template(
         "account_exists",
         to=user.email,
@@ -192,7 +192,7 @@ def _tell_account_exists(user: User | None, *, ip_address=None) -> None:
 def resend_registration_link(user: User, *, ip_address=None) -> bool:
     """Email a pending login a new link (earlier ones keep working until one is followed).
     False when the login is not pending or its address had its hourly share of emails."""
-    if not user.is_pending or not user.is_active or accounts.account_mail_cap_reached(user.email):
+    if not user.is_pending or not user.is_active or logins.account_mail_cap_reached(user.email):
         return False
     _send_registration_link(user)
     audit.record("user.resend_link", by=user, subject=user, ip_address=ip_address)
@@ -222,13 +222,13 @@ def confirm_registration(
     if user is None:
         raise LinkInvalid(token)
     same_login = signed_in is not None and signed_in.id == user.id
-    if not same_login and not accounts.verify_password(user, password or ""):
+    if not same_login and not passwords.verify_password(user, password or ""):
         audit.record(
             "user.confirm_address", by=user, subject=user, ip_address=ip_address, outcome="failed"
         )
         raise WrongPassword()
     _close_links(user=user)
-    accounts.verify_address(user, via=AddressProof.REGISTRATION)
+    addresses.verify_address(user, via=AddressProof.REGISTRATION)
     return user
 
 
@@ -243,7 +243,7 @@ def invitation_problem(contact: Contact) -> str | None:
         return _l("This contact has no email address to send an invitation to.")
     if contact.user is not None:
         return _l("This contact already has a login.")
-    owner = accounts.find_user(contact.email)
+    owner = logins.find_user(contact.email)
     if owner is not None and not owner.is_pending:
         return _l(
             "Another login already uses %(email)s. Change the contact's address, or merge the "
@@ -259,8 +259,8 @@ def invite_contact(contact: Contact, *, by: User, ip_address=None) -> AddressLin
     problem = invitation_problem(contact)
     if problem is not None:
         raise InvitationRefused(problem)
-    email = accounts.normalize_email(contact.email)
-    if accounts.account_mail_cap_reached(email):
+    email = logins.normalize_email(contact.email)
+    if logins.account_mail_cap_reached(email):
         raise InvitationRefused(
             _l("This address was sent several account emails in the last hour; try later.")
         )
@@ -315,10 +315,10 @@ def invitation_contact(token: str) -> Contact | None:
     if (
         contact.merged_into_id is not None
         or contact.user is not None
-        or accounts.normalize_email(contact.email or "") != link.email
+        or logins.normalize_email(contact.email or "") != link.email
     ):
         return None
-    owner = accounts.find_user(link.email)
+    owner = logins.find_user(link.email)
     if owner is not None and not owner.is_pending:
         return None
     return contact
@@ -332,12 +332,12 @@ def accept_invitation(token: str, *, password: str, language: str | None, ip_add
     contact = invitation_contact(token)
     if link is None or contact is None:
         raise LinkInvalid(token)
-    user = accounts.find_user(link.email)
+    user = logins.find_user(link.email)
     if user is None:
         user = User(
             email=link.email,
             name=contact.name,
-            password_hash=accounts.hash_password(password),
+            password_hash=passwords.hash_password(password),
             role=Role.CUSTOMER,
             language=language or contact.language,
             created_by_id=link.created_by_id,
@@ -345,11 +345,11 @@ def accept_invitation(token: str, *, password: str, language: str | None, ip_add
         db.session.add(user)
         db.session.flush()
     else:
-        accounts.set_password(user, password, ip_address=ip_address)
+        passwords.set_password(user, password, ip_address=ip_address)
         user.language = language or user.language
     _close_links(contact=contact)
     _close_links(user=user)
-    accounts.verify_address(user, via=AddressProof.INVITATION, contact=contact)
+    addresses.verify_address(user, via=AddressProof.INVITATION, contact=contact)
     audit.record(
         "contact.invitation_accepted",
         by=user,
