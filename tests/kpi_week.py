@@ -14,15 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-<<<<<<< HEAD
-from portal.domain import escalations
+from portal.domain import cases, escalations
 from portal.domain.analytics import kpi
-from portal.domain.cases import lifecycle as cases
-=======
-from portal.domain import cases
-from portal.domain.analytics import kpi
-from portal.domain.escalations import moves as escalations
->>>>>>> split-casesid
 from portal.extensions import db as _db
 from portal.models import CaseStatus, Feedback, FeedbackKind, Role
 from tests.factories import make_calendar, make_policy, make_queue, make_user

@@ -38,19 +38,10 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from werkzeug.routing import Rule
 
-<<<<<<< HEAD
-from portal.domain import escalations
-from portal.domain.cases import lifecycle as cases
+from portal.domain import cases, escalations
 from portal.domain.cases import macros
 from portal.domain.crm import merge as contact_merge
-from portal.domain.identity import accounts
-=======
-from portal.domain import cases
-from portal.domain.cases import macros
-from portal.domain.crm import merge as contact_merge
-from portal.domain.escalations import moves as escalations
 from portal.domain.identity import logins
->>>>>>> split-casesid
 from portal.domain.voc import feedback as voc
 from portal.domain.voc import surveys
 from portal.extensions import db as _db

@@ -10,13 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from freezegun import freeze_time
 
-<<<<<<< HEAD
-from portal.domain import sla
-from portal.domain.cases import lifecycle as cases
-=======
-from portal.domain import cases
-from portal.domain.sla import clocks as sla
->>>>>>> split-casesid
+from portal.domain import cases, sla
 from portal.extensions import db
 from portal.models import CaseStatus, Role, User
 from tests import factories

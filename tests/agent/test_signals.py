@@ -10,15 +10,8 @@ from datetime import timedelta
 import pytest
 
 from portal import authz
-<<<<<<< HEAD
-from portal.domain import escalations
-from portal.domain.cases import assignment
-from portal.domain.cases import lifecycle as cases
-=======
-from portal.domain import cases
+from portal.domain import cases, escalations
 from portal.domain.cases import assignment, staffing
-from portal.domain.escalations import moves as escalations
->>>>>>> split-casesid
 from portal.kernel import inbox
 from portal.models import (
     Case,

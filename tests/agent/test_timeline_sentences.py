@@ -8,15 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-<<<<<<< HEAD
-from portal.domain import escalations
+from portal.domain import cases, escalations
 from portal.domain.cases import assignment
-from portal.domain.cases import lifecycle as cases
-=======
-from portal.domain import cases
-from portal.domain.cases import assignment
-from portal.domain.escalations import moves as escalations
->>>>>>> split-casesid
 from portal.extensions import db
 from portal.infra import outbox
 from portal.models import CaseStatus, Channel, Direction, Priority, Role, User
