@@ -17,11 +17,11 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 from jinja2 import nodes
 
+from portal.domain import voc
 from portal.domain.cases import lifecycle as cases
 from portal.domain.cases import macros
 from portal.domain.escalations import moves as escalations
 from portal.domain.identity import accounts
-from portal.domain.voc import feedback as voc
 from portal.domain.voc import surveys
 from portal.extensions import db as _db
 from portal.i18n import day_example

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from portal.domain.voc import feedback as voc
+from portal.domain import voc
+from portal.domain.voc import items, score_bands
 from portal.domain.voc import metrics as voc_metrics
 from portal.models import Feedback, FeedbackKind, FeedbackStatus, SurveyInvitation
 from portal.models._base import utcnow
@@ -25,19 +26,19 @@ def answer(kind, score, at, *, case=None, account=None, status=CLOSED, due=None,
     row = Feedback(
         kind=kind,
         score=score,
-        sentiment=voc.sentiment_for_score(kind, score),
+        sentiment=score_bands.sentiment_for_score(kind, score),
         status=status,
         due_at=due,
         created_at=at,
         updated_at=at,
         account_id=account.id if account else case.account_id if case else None,
         contact_id=case.requester_id if case else None,
-        **voc.case_links(case),
+        **items.case_links(case),
     )
     factories.db.session.add(row)
     factories.db.session.flush()
     if themes:
-        voc._replace_themes(row, list(themes))
+        items._replace_themes(row, list(themes))
     return row
 
 
@@ -45,7 +46,7 @@ def item(at, themes, kind=FeedbackKind.COMPLAINT):
     row = Feedback(kind=kind, summary="item", created_at=at, updated_at=at)
     factories.db.session.add(row)
     factories.db.session.flush()
-    voc._replace_themes(row, list(themes))
+    items._replace_themes(row, list(themes))
     return row
 
 
@@ -84,7 +85,7 @@ def figures(db, world):
     answer(csat, 3, ago(3), case=technical)
     low = answer(csat, 2, ago(4), case=technical, status=NEW, due=now + timedelta(days=1))
     low.detail = CANARY  # a comment is fine on the dashboard; the canary is for the CSV test
-    voc._replace_themes(low, [slow])
+    items._replace_themes(low, [slow])
     answer(csat, 1, ago(5), case=billing)  # low but already closed
     answer(csat, 5, ago(6), case=billing)
     answer(csat, 5, ago(40), case=billing)
@@ -206,7 +207,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(client, login_as, world, figur
         theme = voc.create_theme(f"Theme {n}", by=world.supervisor)
         low = answer(FeedbackKind.CSAT, 1 + n % 5, now - timedelta(days=n), case=case)
         low.status, low.due_at = (NEW, now) if low.score <= 2 else (CLOSED, None)
-        voc._replace_themes(low, [theme])
+        items._replace_themes(low, [theme])
         answer(FeedbackKind.NPS, n % 11, now - timedelta(days=n), account=contact.account)
     factories.db.session.commit()
     with count_queries() as many:
@@ -251,7 +252,7 @@ def test_csv_export_is_formula_safe_and_leaves_internal_discussion_out(
             hostile, kind=FeedbackKind.COMPLAINT, summary=summary, detail="-detail",
             by=world.agent,
         )  # fmt: skip
-    voc.add_comment(figures["low"], CANARY + " internal", by=world.supervisor)
+    items.add_comment(figures["low"], CANARY + " internal", by=world.supervisor)
     db.session.commit()
     login_as(world.agent)
     assert client.get("/feedback/voc.csv").status_code == 403

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from portal.domain.voc import feedback
+from portal.domain.voc import listings, score_bands
 from portal.extensions import db
 from portal.models import (
     Account,
@@ -113,7 +113,7 @@ def _score_columns(condition=None, prefix: str = "") -> list:
 
 
 def _answers() -> sa.ColumnElement[bool]:
-    return sa.and_(Feedback.kind.in_(feedback.SURVEY_KINDS), Feedback.score.is_not(None))
+    return sa.and_(Feedback.kind.in_(score_bands.SURVEY_KINDS), Feedback.score.is_not(None))
 
 
 def scores(
@@ -280,12 +280,12 @@ def breakdown(dimension: str, start: datetime, end: datetime) -> list[BreakdownR
 # --- follow-ups and themes -------------------------------------------------------------------
 
 
-def awaiting_follow_up(*, now: datetime) -> tuple[list[feedback.ItemRow], int, int]:
+def awaiting_follow_up(*, now: datetime) -> tuple[list[listings.ItemRow], int, int]:
     """Low scores and detractors not yet closed, soonest due first; with the total and overdue
     counts (two queries)."""
     owner = aliased(User)
     awaiting = sa.and_(
-        _answers(), feedback.low_score_clause(), Feedback.status != FeedbackStatus.CLOSED
+        _answers(), score_bands.low_score_clause(), Feedback.status != FeedbackStatus.CLOSED
     )
     total, overdue = db.session.execute(
         sa.select(
@@ -303,7 +303,7 @@ def awaiting_follow_up(*, now: datetime) -> tuple[list[feedback.ItemRow], int, i
         .limit(FOLLOW_UP_ROWS)
     ).all()
     items = [
-        feedback.ItemRow(item, item.case_id, contact, account, name)
+        listings.ItemRow(item, item.case_id, contact, account, name)
         for item, contact, account, name in rows
     ]
     return items, int(total), int(overdue)
@@ -370,7 +370,7 @@ def response_rates(start: datetime, end: datetime) -> dict[FeedbackKind, Respons
         .where(SurveyInvitation.sent_at >= start, SurveyInvitation.sent_at < end)
         .group_by(SurveyInvitation.kind)
     )
-    rates = {kind: ResponseRate() for kind in feedback.SURVEY_KINDS}
+    rates = {kind: ResponseRate() for kind in score_bands.SURVEY_KINDS}
     for kind, sent, answered in rows:
         rates[FeedbackKind(kind)] = ResponseRate(int(sent), int(answered))
     return rates
@@ -387,7 +387,7 @@ class Dashboard:
     weekly: list[TrendPoint]
     monthly: list[TrendPoint]
     breakdowns: dict[str, list[BreakdownRow]]
-    follow_ups: list[feedback.ItemRow]
+    follow_ups: list[listings.ItemRow]
     follow_up_total: int
     follow_up_overdue: int
     themes: list[ThemeCount] = field(default_factory=list)
