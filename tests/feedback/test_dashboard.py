@@ -11,8 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from portal.domain import voc
-from portal.domain.voc import items, score_bands
-from portal.domain.voc import metrics as voc_metrics
+from portal.domain.voc import csv_export, items, score_bands, trends
 from portal.models import Feedback, FeedbackKind, FeedbackStatus, SurveyInvitation
 from portal.models._base import utcnow
 from tests import factories
@@ -118,7 +117,7 @@ def figures(db, world):
 
 
 def test_dashboard_figures_match_a_hand_computed_fixture(db, world, figures):
-    board = voc_metrics.dashboard(now=figures["now"], days=30)
+    board = voc.dashboard(now=figures["now"], days=30)
     # CSAT 5,4,3,2,1,5: three of six are 4-5 -> 50 %, mean 20/6; before: 5,5.
     assert (board.current.csat_count, board.current.csat_percent) == (6, 50.0)
     assert board.current.csat_average == 3.33
@@ -226,7 +225,7 @@ def test_week_and_month_buckets_are_utc_weeks_from_monday_and_calendar_months(db
     ):
         answer(FeedbackKind.CSAT, score, moment, case=world.case)
     db.session.commit()
-    weeks = voc_metrics.trend("week", now=wednesday)
+    weeks = trends.trend("week", now=wednesday)
     assert weeks[-1].starts == datetime(2026, 3, 16, tzinfo=UTC)
     assert (weeks[-1].scores.csat_count, weeks[-1].scores.csat_sum) == (1, 5)
     assert weeks[-2].starts == datetime(2026, 3, 9, tzinfo=UTC)
@@ -235,11 +234,11 @@ def test_week_and_month_buckets_are_utc_weeks_from_monday_and_calendar_months(db
     assert weeks[-3].scores.csat_count == 0
     assert weeks[-4].starts == datetime(2026, 2, 23, tzinfo=UTC)
     assert (weeks[-4].scores.csat_count, weeks[-4].scores.csat_sum) == (2, 6)  # Sat 28, Sun 1
-    months = voc_metrics.trend("month", now=wednesday)
+    months = trends.trend("month", now=wednesday)
     assert [m.starts.date().isoformat() for m in months[-2:]] == ["2026-02-01", "2026-03-01"]
     assert [(m.scores.csat_count, m.scores.csat_sum) for m in months[-2:]] == [(1, 2), (3, 10)]
     assert months[0].starts == datetime(2025, 4, 1, tzinfo=UTC)
-    history = voc_metrics.trend("month", now=wednesday, account_id=world.other_account.id)
+    history = trends.trend("month", now=wednesday, account_id=world.other_account.id)
     assert sum(point.scores.csat_count for point in history) == 0
 
 
@@ -297,7 +296,7 @@ def test_csv_export_is_formula_safe_and_leaves_internal_discussion_out(
     ],
 )
 def test_csv_cells_that_start_a_formula_get_an_apostrophe(value, cell):
-    assert voc_metrics.csv_safe(value) == cell
-    text = voc_metrics.to_csv([[value, 'quote " and, comma']], header=["a", "b"])
+    assert csv_export.csv_safe(value) == cell
+    text = csv_export.to_csv([[value, 'quote " and, comma']], header=["a", "b"])
     parsed = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     assert parsed[1] == [cell, 'quote " and, comma']

@@ -1,6 +1,9 @@
 """Voice of the customer: CSAT and NPS surveys, feedback items with themes, and their metrics."""
 
 from portal.domain.voc.access import can_edit_item, visible_items
+from portal.domain.voc.csv_export import export_rows
+from portal.domain.voc.csv_export import to_csv as dashboard_csv
+from portal.domain.voc.dashboard_data import PERIODS, dashboard
 from portal.domain.voc.items import ITEM_KINDS, create_item, respond, update_item
 from portal.domain.voc.items import add_comment as add_item_comment
 from portal.domain.voc.listings import (
@@ -10,20 +13,12 @@ from portal.domain.voc.listings import (
     list_items,
     staff_users,
 )
-from portal.domain.voc.metrics import _SCORE_FIELDS as SCORE_FIELDS
-from portal.domain.voc.metrics import (
-    PERIODS,
-    Scores,
-    dashboard,
-    export_rows,
-    scores,
-    scores_by_agent,
-)
-from portal.domain.voc.metrics import _answers as answered_surveys
-from portal.domain.voc.metrics import _score_columns as score_columns
-from portal.domain.voc.metrics import _scores as scores_from_row
-from portal.domain.voc.metrics import to_csv as dashboard_csv
 from portal.domain.voc.recipients import contact_language
+from portal.domain.voc.score_figures import _SCORE_FIELDS as SCORE_FIELDS
+from portal.domain.voc.score_figures import Scores, scores, scores_by_agent
+from portal.domain.voc.score_figures import _answers as answered_surveys
+from portal.domain.voc.score_figures import _score_columns as score_columns
+from portal.domain.voc.score_figures import _scores as scores_from_row
 from portal.domain.voc.surveys import MAX_COMMENT as MAX_SURVEY_COMMENT
 from portal.domain.voc.surveys import (
     SCORES,
