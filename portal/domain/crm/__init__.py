@@ -1,14 +1,9 @@
 """The CRM core: accounts, contacts and their roles, contact import, duplicates and merges."""
 
+from portal.domain.crm.duplicates import likely_duplicates
 from portal.domain.crm.imports import contacts_cli, import_contacts
-from portal.domain.crm.merge import (
-    MergeRefused,
-    likely_duplicates,
-    merge_contacts,
-    merges_of,
-    preview_merge,
-    undo_merge,
-)
+from portal.domain.crm.merge import MergeRefused, merge_contacts, merges_of, undo_merge
+from portal.domain.crm.merge_preview import preview_merge
 from portal.domain.crm.records import (
     DEFAULT_ENTITLEMENT,
     CrmError,

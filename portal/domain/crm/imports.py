@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import authz
 from portal.domain.crm import records
-from portal.domain.crm.merge import email_key, is_valid_phone, normalize_phone
+from portal.domain.crm.matching import email_key, is_valid_phone, normalize_phone
 from portal.domain.crm.records import AMBIGUOUS, CrmError
 from portal.extensions import db
 from portal.i18n import isolate, native_digits

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal import authz
-from portal.domain.crm.merge import (
+from portal.domain.crm.matching import (
     fold_for_search,
     folded_column,
     is_valid_phone,
