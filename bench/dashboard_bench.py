@@ -65,7 +65,7 @@ from queue_page import (  # the queue bench's seeding, app, sign-in and measurin
 )
 
 from portal.domain.cases import metrics as case_metrics
-from portal.domain.voc import feedback as voc
+from portal.domain.voc import score_bands as voc
 from portal.extensions import db
 from portal.models import (
     Case,
@@ -412,7 +412,7 @@ def _caller() -> str:
         name = frame.f_code.co_name
         if path.endswith("portal/domain/analytics/kpi.py") and name != "dashboard":
             names.append(name)
-        elif path.endswith("portal/domain/voc/metrics.py"):
+        elif path.endswith("portal/domain/voc/score_figures.py"):
             names.append(f"voc_metrics.{name}")
         frame = frame.f_back
     return " > ".join(reversed(names)) or "(not KPI)"

@@ -17,10 +17,9 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 from jinja2 import nodes
 
-from portal.domain import cases, escalations
+from portal.domain import cases, escalations, voc
 from portal.domain.cases import macros
 from portal.domain.identity import logins
-from portal.domain.voc import feedback as voc
 from portal.domain.voc import surveys
 from portal.extensions import db as _db
 from portal.i18n import day_example

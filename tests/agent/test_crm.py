@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from portal.domain.crm import duplicates, matching
 from portal.domain.crm import imports as contact_import
 from portal.domain.crm import merge as contact_merge
 from portal.domain.crm.merge import MergeRefused
@@ -484,14 +485,14 @@ def test_flask_contacts_import_command_with_progress(app, db, tmp_path, acme):
 
 
 def test_keys_fold_persian_arabic_letters_and_digits():
-    assert contact_merge.fold_name("علي  رضايي") == contact_merge.fold_name("علی رضایی")
-    assert contact_merge.fold_name("فاطمة أحمدي") == contact_merge.fold_name("فاطمه احمدی")
-    assert contact_merge.fold_name("مُحمّد") == contact_merge.fold_name("محمد")
-    assert contact_merge.name_keys("علی‌رضا کریمی") & contact_merge.name_keys("علیرضا کریمی")
-    assert contact_merge.name_keys("رضایی علی") & contact_merge.name_keys("علي رضايي")
-    assert contact_merge.phone_key("+98 912 123 4567") == contact_merge.phone_key("۰۹۱۲۱۲۳۴۵۶۷")
-    assert contact_merge.phone_key("0098-912-123-4567") == "9121234567"
-    assert contact_merge.phone_key("12") is None
+    assert matching.fold_name("علي  رضايي") == matching.fold_name("علی رضایی")
+    assert matching.fold_name("فاطمة أحمدي") == matching.fold_name("فاطمه احمدی")
+    assert matching.fold_name("مُحمّد") == matching.fold_name("محمد")
+    assert matching.name_keys("علی‌رضا کریمی") & matching.name_keys("علیرضا کریمی")
+    assert matching.name_keys("رضایی علی") & matching.name_keys("علي رضايي")
+    assert matching.phone_key("+98 912 123 4567") == matching.phone_key("۰۹۱۲۱۲۳۴۵۶۷")
+    assert matching.phone_key("0098-912-123-4567") == "9121234567"
+    assert matching.phone_key("12") is None
 
 
 def test_duplicates_are_found_by_email_phone_and_name_variants(client, login_as, db):
@@ -504,7 +505,7 @@ def test_duplicates_are_found_by_email_phone_and_name_variants(client, login_as,
     name_b = factories.make_contact(name="علی رضایی", email="ali2@x.example")
     factories.make_contact(name="Someone Else", email="else@x.example", phone="021 888 0000")
     db.session.commit()
-    report = contact_merge.likely_duplicates()
+    report = duplicates.likely_duplicates()
     found = {(p.first.id, p.second.id): p.reasons for p in report.pairs}
     assert found == {
         (mail_a.id, mail_b.id): ["email"],
@@ -520,7 +521,7 @@ def test_merged_contacts_are_no_longer_listed_as_duplicates(db):
     second = factories.make_contact(email="same@x.example")
     contact_merge.merge_contacts(first, second, by=None)
     db.session.commit()
-    assert contact_merge.likely_duplicates().pairs == []
+    assert duplicates.likely_duplicates().pairs == []
 
 
 # --- merge and undo --------------------------------------------------------------------------

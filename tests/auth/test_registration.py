@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from portal.domain.crm import merge as contact_merge
+from portal.domain.crm import duplicates
 from portal.domain.identity import logins, passwords
 from portal.models import (
     AddressLink,
@@ -333,7 +333,7 @@ def test_a_pending_registration_is_never_a_same_email_duplicate(client, db):
     factories.make_contact(account, email="nadia@acme.example")
     db.session.commit()
     register(client)
-    report = contact_merge.likely_duplicates()
+    report = duplicates.likely_duplicates()
     assert report.pairs == []
 
 

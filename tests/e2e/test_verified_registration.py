@@ -9,7 +9,7 @@ import re
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from portal.domain.crm import records as crm
+from portal.domain import crm
 from portal.extensions import db
 from portal.models import Account, Contact, User
 from tests.e2e.conftest import REGISTRATION_PASSWORD, confirmation_link, register, sign_in

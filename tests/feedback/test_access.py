@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from portal.domain.voc import feedback as voc
+from portal.domain import voc
 from portal.domain.voc import surveys
 from portal.models import FeedbackKind
 from tests.feedback.conftest import resolve_and_survey

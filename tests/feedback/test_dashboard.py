@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from portal.domain.voc import feedback as voc
-from portal.domain.voc import metrics as voc_metrics
+from portal.domain import voc
+from portal.domain.voc import csv_export, items, score_bands, trends
 from portal.models import Feedback, FeedbackKind, FeedbackStatus, SurveyInvitation
 from portal.models._base import utcnow
 from tests import factories
@@ -25,19 +25,19 @@ def answer(kind, score, at, *, case=None, account=None, status=CLOSED, due=None,
     row = Feedback(
         kind=kind,
         score=score,
-        sentiment=voc.sentiment_for_score(kind, score),
+        sentiment=score_bands.sentiment_for_score(kind, score),
         status=status,
         due_at=due,
         created_at=at,
         updated_at=at,
         account_id=account.id if account else case.account_id if case else None,
         contact_id=case.requester_id if case else None,
-        **voc.case_links(case),
+        **items.case_links(case),
     )
     factories.db.session.add(row)
     factories.db.session.flush()
     if themes:
-        voc._replace_themes(row, list(themes))
+        items._replace_themes(row, list(themes))
     return row
 
 
@@ -45,7 +45,7 @@ def item(at, themes, kind=FeedbackKind.COMPLAINT):
     row = Feedback(kind=kind, summary="item", created_at=at, updated_at=at)
     factories.db.session.add(row)
     factories.db.session.flush()
-    voc._replace_themes(row, list(themes))
+    items._replace_themes(row, list(themes))
     return row
 
 
@@ -84,7 +84,7 @@ def figures(db, world):
     answer(csat, 3, ago(3), case=technical)
     low = answer(csat, 2, ago(4), case=technical, status=NEW, due=now + timedelta(days=1))
     low.detail = CANARY  # a comment is fine on the dashboard; the canary is for the CSV test
-    voc._replace_themes(low, [slow])
+    items._replace_themes(low, [slow])
     answer(csat, 1, ago(5), case=billing)  # low but already closed
     answer(csat, 5, ago(6), case=billing)
     answer(csat, 5, ago(40), case=billing)
@@ -117,7 +117,7 @@ def figures(db, world):
 
 
 def test_dashboard_figures_match_a_hand_computed_fixture(db, world, figures):
-    board = voc_metrics.dashboard(now=figures["now"], days=30)
+    board = voc.dashboard(now=figures["now"], days=30)
     # CSAT 5,4,3,2,1,5: three of six are 4-5 -> 50 %, mean 20/6; before: 5,5.
     assert (board.current.csat_count, board.current.csat_percent) == (6, 50.0)
     assert board.current.csat_average == 3.33
@@ -206,7 +206,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(client, login_as, world, figur
         theme = voc.create_theme(f"Theme {n}", by=world.supervisor)
         low = answer(FeedbackKind.CSAT, 1 + n % 5, now - timedelta(days=n), case=case)
         low.status, low.due_at = (NEW, now) if low.score <= 2 else (CLOSED, None)
-        voc._replace_themes(low, [theme])
+        items._replace_themes(low, [theme])
         answer(FeedbackKind.NPS, n % 11, now - timedelta(days=n), account=contact.account)
     factories.db.session.commit()
     with count_queries() as many:
@@ -225,7 +225,7 @@ def test_week_and_month_buckets_are_utc_weeks_from_monday_and_calendar_months(db
     ):
         answer(FeedbackKind.CSAT, score, moment, case=world.case)
     db.session.commit()
-    weeks = voc_metrics.trend("week", now=wednesday)
+    weeks = trends.trend("week", now=wednesday)
     assert weeks[-1].starts == datetime(2026, 3, 16, tzinfo=UTC)
     assert (weeks[-1].scores.csat_count, weeks[-1].scores.csat_sum) == (1, 5)
     assert weeks[-2].starts == datetime(2026, 3, 9, tzinfo=UTC)
@@ -234,11 +234,11 @@ def test_week_and_month_buckets_are_utc_weeks_from_monday_and_calendar_months(db
     assert weeks[-3].scores.csat_count == 0
     assert weeks[-4].starts == datetime(2026, 2, 23, tzinfo=UTC)
     assert (weeks[-4].scores.csat_count, weeks[-4].scores.csat_sum) == (2, 6)  # Sat 28, Sun 1
-    months = voc_metrics.trend("month", now=wednesday)
+    months = trends.trend("month", now=wednesday)
     assert [m.starts.date().isoformat() for m in months[-2:]] == ["2026-02-01", "2026-03-01"]
     assert [(m.scores.csat_count, m.scores.csat_sum) for m in months[-2:]] == [(1, 2), (3, 10)]
     assert months[0].starts == datetime(2025, 4, 1, tzinfo=UTC)
-    history = voc_metrics.trend("month", now=wednesday, account_id=world.other_account.id)
+    history = trends.trend("month", now=wednesday, account_id=world.other_account.id)
     assert sum(point.scores.csat_count for point in history) == 0
 
 
@@ -251,7 +251,7 @@ def test_csv_export_is_formula_safe_and_leaves_internal_discussion_out(
             hostile, kind=FeedbackKind.COMPLAINT, summary=summary, detail="-detail",
             by=world.agent,
         )  # fmt: skip
-    voc.add_comment(figures["low"], CANARY + " internal", by=world.supervisor)
+    items.add_comment(figures["low"], CANARY + " internal", by=world.supervisor)
     db.session.commit()
     login_as(world.agent)
     assert client.get("/feedback/voc.csv").status_code == 403
@@ -296,7 +296,7 @@ def test_csv_export_is_formula_safe_and_leaves_internal_discussion_out(
     ],
 )
 def test_csv_cells_that_start_a_formula_get_an_apostrophe(value, cell):
-    assert voc_metrics.csv_safe(value) == cell
-    text = voc_metrics.to_csv([[value, 'quote " and, comma']], header=["a", "b"])
+    assert csv_export.csv_safe(value) == cell
+    text = csv_export.to_csv([[value, 'quote " and, comma']], header=["a", "b"])
     parsed = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     assert parsed[1] == [cell, 'quote " and, comma']

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from portal.domain.voc import feedback as voc
+from portal.domain import voc
+from portal.domain.voc import items
 from portal.models import (
     Channel,
     Feedback,
@@ -141,14 +142,14 @@ def test_status_moves_forward_and_a_closed_item_can_be_taken_up_again(db, world)
         by=world.customer,
     )  # fmt: skip
     for status in ("acknowledged", "in_progress", "closed", "in_progress"):
-        voc.change_status(item, FeedbackStatus(status), by=world.supervisor)
+        items.change_status(item, FeedbackStatus(status), by=world.supervisor)
         assert item.status == status
     import pytest
 
     from portal.kernel.errors import InvalidTransition
 
     with pytest.raises(InvalidTransition):
-        voc.change_status(item, FeedbackStatus.NEW, by=world.supervisor)
+        items.change_status(item, FeedbackStatus.NEW, by=world.supervisor)
 
 
 def test_closed_loop_response_is_emailed_and_shown_but_discussion_never(
@@ -309,7 +310,7 @@ def test_customers_cannot_write_as_someone_else(db, world):
             by=world.customer,
         )  # fmt: skip
     with pytest.raises(NotAllowed):
-        voc.assign(
+        items.assign(
             voc.create_item(
                 world.customer.contact, kind=FeedbackKind.COMPLAINT, summary="s", detail="d",
                 by=world.customer,

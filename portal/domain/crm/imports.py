@@ -22,9 +22,10 @@ from flask_babel import force_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
 from portal import authz
-from portal.domain.crm import records
-from portal.domain.crm.merge import email_key, is_valid_phone, normalize_phone
-from portal.domain.crm.records import AMBIGUOUS, CrmError
+from portal.domain.crm import account_lookup, field_values
+from portal.domain.crm.account_lookup import AMBIGUOUS
+from portal.domain.crm.field_values import CrmError
+from portal.domain.crm.matching import email_key, is_valid_phone, normalize_phone
 from portal.extensions import db
 from portal.i18n import isolate, native_digits
 from portal.kernel import audit
@@ -160,7 +161,7 @@ def _check_row(values: dict[str, str], accounts: dict) -> tuple[dict, list]:
         )
     email = language = None
     try:
-        email = records.clean_email(values.get("email"))
+        email = field_values.clean_email(values.get("email"))
     except CrmError as error:
         reasons.append(error.message)
     phone = values.get("phone", "")
@@ -169,7 +170,7 @@ def _check_row(values: dict[str, str], accounts: dict) -> tuple[dict, list]:
             _l("Not a phone number: use digits, spaces, dashes and an optional leading +.")
         )
     try:
-        language = records.clean_language(values.get("language"))
+        language = field_values.clean_language(values.get("language"))
     except CrmError as error:
         reasons.append(error.message)
     account = None
@@ -214,7 +215,7 @@ def import_rows(
     existing = _existing_emails(
         {key for _line, values, _extra in parsed.rows if (key := email_key(values.get("email")))}
     )
-    accounts = records.resolve_accounts(
+    accounts = account_lookup.resolve_accounts(
         {values["account"] for _line, values, _extra in parsed.rows if values.get("account")}
     )
     seen: dict[str, int] = {}

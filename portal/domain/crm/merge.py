@@ -1,33 +1,24 @@
-"""Duplicate contacts: matching keys, detection, and a merge that can be previewed and undone.
+"""Merging a duplicate contact into its survivor, and undoing the merge.
 
-Two contacts are likely the same person when they share an email address (any case), a phone
-number (digits only, Persian and Arabic-Indic digits read as ASCII, international prefix and
-trunk zero ignored) or a name spelled with Persian/Arabic letter variants (`علي رضايي` and
-`علی رضایی`). Detection reads every active contact once and groups them by these keys; a merge
-moves the duplicate's cases, roles, timeline entries, feedback and login to the survivor,
-keeps the duplicate row (flagged `merged_into_id`) and records exactly which rows moved, so
-`undo_merge` can move those rows back. A login is moved only when its address was verified;
-the preview shows who made each login, when, and how its address was proven.
+A merge moves the duplicate's cases, roles, timeline entries, feedback and login to the
+survivor, keeps the duplicate row (flagged `merged_into_id`) and records exactly which rows
+moved, so `undo_merge` can move those rows back. A login is moved only when its address was
+verified.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from portal.domain.crm.duplicates import _chunks
+from portal.domain.crm.merge_preview import _ids, preview_merge
 from portal.extensions import db
-from portal.i18n import isolate
 from portal.kernel import audit
 from portal.kernel.errors import DomainError
-from portal.kernel.numbers import ASCII_DIGITS
 from portal.models import (
     Account,
     Case,
@@ -41,41 +32,7 @@ from portal.models import (
 )
 from portal.models._base import utcnow
 
-# Reasons a pair is listed, strongest first.
-REASONS = ("email", "phone", "name")
-# A key shared by more contacts than this (a switchboard number, "Info") pairs only this many.
-MAX_GROUP = 50
-MIN_NAME_KEY = 5
-MIN_PHONE_DIGITS = 7
-PHONE_KEY_DIGITS = 10
-ID_CHUNK = 500
-# Survivor fields filled from the duplicate when the survivor has none.
-FILLABLE = ("email", "phone", "language", "account_id")
 SNAPSHOT_FIELDS = ("name", "email", "phone", "language", "account_id")
-
-# Arabic letter variants folded to the Persian letter (after NFKD has split off hamza/madda).
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ە": "ه", "ھ": "ه"})
-_PHONE_PATTERN = re.compile(r"^\+?[0-9(][0-9 ().\-/]*$")
-_SPACES = re.compile(r"\s+")
-
-# The same letter folding for SQL `LIKE` searches: pairs for nested REPLACE() calls.
-SEARCH_FOLD = (
-    ("ي", "ی"),
-    ("ى", "ی"),
-    ("ئ", "ی"),
-    ("ك", "ک"),
-    ("ة", "ه"),
-    ("ۀ", "ه"),
-    ("أ", "ا"),
-    ("إ", "ا"),
-    ("آ", "ا"),
-    ("ٱ", "ا"),
-    ("ؤ", "و"),
-    ("\u0640", ""),  # tatweel
-    ("\u200c", ""),  # ZWNJ
-    *((chr(code), "") for code in range(0x064B, 0x0653)),  # harakat
-    ("\u0670", ""),  # superscript alef
-)
 
 
 class MergeRefused(DomainError):
@@ -86,295 +43,6 @@ class MergeRefused(DomainError):
     def __init__(self, reason):
         super().__init__(reason)
         self.reason = reason
-
-
-# --- matching keys ---------------------------------------------------------------------------
-
-
-def fold_name(name: str | None) -> str:
-    """A name folded for comparison: letter variants, harakat, tatweel, ZWNJ, case, spaces."""
-    text = unicodedata.normalize("NFKD", name or "")
-    # Mn: harakat, hamza/madda marks split off by NFKD, Latin accents; Cf: ZWNJ, bidi marks.
-    text = "".join(
-        char for char in text if unicodedata.category(char) not in ("Mn", "Cf") and char != "\u0640"
-    )
-    text = text.translate(_LETTERS).translate(ASCII_DIGITS).casefold()
-    return _SPACES.sub(" ", text).strip()
-
-
-def name_keys(name: str | None) -> set[str]:
-    """The folded name without spaces (`علی‌رضا` = `علی رضا`) and with its words sorted."""
-    folded = fold_name(name)
-    joined = folded.replace(" ", "")
-    if len(joined) < MIN_NAME_KEY:
-        return set()
-    return {joined, " ".join(sorted(folded.split()))}
-
-
-def fold_for_search(text: str) -> str:
-    """A search term folded exactly as `folded_column` folds the column it is compared to."""
-    text = (text or "").strip().lower()
-    for variant, replacement in SEARCH_FOLD:
-        text = text.replace(variant, replacement)
-    return text
-
-
-def folded_column(column) -> sa.ColumnElement[str]:
-    """The column lowercased with Persian/Arabic letter variants folded, in SQL."""
-    expression = sa.func.lower(column)
-    for variant, replacement in SEARCH_FOLD:
-        expression = sa.func.replace(expression, variant, replacement)
-    return expression
-
-
-def email_key(email: str | None) -> str | None:
-    text = (email or "").strip().lower()
-    return text or None
-
-
-def normalize_phone(phone: str | None) -> str | None:
-    """A phone number as stored: ASCII digits, single spaces; None when empty."""
-    text = unicodedata.normalize("NFKC", phone or "").translate(ASCII_DIGITS)
-    text = _SPACES.sub(" ", text).strip()
-    return text or None
-
-
-def is_valid_phone(phone: str | None) -> bool:
-    """Digits with the usual separators and an optional leading +; at least 7 digits."""
-    text = normalize_phone(phone)
-    if text is None:
-        return True
-    digits = sum(char.isdigit() for char in text)
-    return bool(_PHONE_PATTERN.match(text)) and MIN_PHONE_DIGITS <= digits <= 20
-
-
-def phone_key(phone: str | None) -> str | None:
-    """The last ten digits, after the 00/+ prefix and trunk zeros: `+98 912 …` = `0912 …`."""
-    digits = "".join(char for char in normalize_phone(phone) or "" if char.isdigit())
-    digits = digits.lstrip("0")
-    if len(digits) < MIN_PHONE_DIGITS:
-        return None
-    return digits[-PHONE_KEY_DIGITS:]
-
-
-def contact_keys(name, email, phone) -> Iterator[tuple[str, str]]:
-    """(reason, key) pairs under which a contact is grouped."""
-    if key := email_key(email):
-        yield "email", key
-    if key := phone_key(phone):
-        yield "phone", key
-    for key in name_keys(name):
-        yield "name", key
-
-
-# --- detection -------------------------------------------------------------------------------
-
-
-@dataclass
-class DuplicatePair:
-    """Two active contacts that look like one person; `first` is the older one."""
-
-    first: Contact
-    second: Contact
-    reasons: list[str]
-    both_have_logins: bool = False
-
-
-@dataclass
-class DuplicateReport:
-    pairs: list[DuplicatePair]
-    total: int
-
-
-def _chunks(ids: Iterable[int], size: int = ID_CHUNK) -> Iterator[list[int]]:
-    ids = list(ids)
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def likely_duplicates(*, limit: int = 200) -> DuplicateReport:
-    """Pairs of active contacts sharing an email, a phone or a folded name, strongest first.
-
-    One pass over all active contacts groups them by key; within a group every contact is
-    paired with the oldest one (merging them in turn empties the group), so the work grows
-    with the number of contacts, not its square.
-    """
-    rows = db.session.execute(
-        sa.select(Contact.id, Contact.name, Contact.email, Contact.phone).where(
-            Contact.merged_into_id.is_(None)
-        )
-    ).all()
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for row in rows:
-        for reason, key in contact_keys(row.name, row.email, row.phone):
-            groups[(reason, key)].append(row.id)
-    pairs: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for (reason, _key), ids in groups.items():
-        if len(ids) < 2:
-            continue
-        ids = sorted(set(ids))
-        for other in ids[1:MAX_GROUP]:
-            pairs[(ids[0], other)].add(reason)
-    ranked = sorted(
-        pairs.items(),
-        key=lambda item: (-len(item[1]), min(REASONS.index(r) for r in item[1]), item[0]),
-    )
-    chosen = ranked[:limit]
-    wanted = {contact_id for pair, _reasons in chosen for contact_id in pair}
-    contacts: dict[int, Contact] = {}
-    with_logins: set[int] = set()
-    for chunk in _chunks(sorted(wanted)):
-        contacts.update(
-            (contact.id, contact)
-            for contact in db.session.scalars(
-                sa.select(Contact).options(joinedload(Contact.account)).where(Contact.id.in_(chunk))
-            )
-        )
-        with_logins.update(
-            db.session.scalars(sa.select(User.contact_id).where(User.contact_id.in_(chunk)))
-        )
-    return DuplicateReport(
-        pairs=[
-            DuplicatePair(
-                first=contacts[first],
-                second=contacts[second],
-                reasons=[reason for reason in REASONS if reason in reasons],
-                both_have_logins=first in with_logins and second in with_logins,
-            )
-            for (first, second), reasons in chosen
-        ],
-        total=len(pairs),
-    )
-
-
-# --- preview ---------------------------------------------------------------------------------
-
-
-@dataclass
-class MergePreview:
-    """What a merge of `duplicate` into `survivor` would move, and whether it may happen."""
-
-    survivor: Contact
-    duplicate: Contact
-    case_ids: list[int] = field(default_factory=list)
-    role_ids: list[int] = field(default_factory=list)
-    dropped_roles: list[ContactRole] = field(default_factory=list)
-    event_ids: list[int] = field(default_factory=list)
-    feedback_ids: list[int] = field(default_factory=list)
-    login: User | None = None
-    survivor_login: User | None = None
-    filled: dict[str, object] = field(default_factory=dict)
-    blockers: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-
-    @property
-    def can_merge(self) -> bool:
-        return not self.blockers
-
-    @property
-    def case_numbers(self) -> list[str]:
-        return [f"CS-{case_id:06d}" for case_id in self.case_ids]
-
-
-def _ids(query) -> list[int]:
-    return list(db.session.scalars(query))
-
-
-def preview_merge(survivor: Contact, duplicate: Contact) -> MergePreview:
-    """Every row that would move, the roles the survivor already holds, and the blockers."""
-    preview = MergePreview(survivor=survivor, duplicate=duplicate)
-    if survivor.id == duplicate.id:
-        preview.blockers.append(_l("A contact cannot be merged with itself."))
-    if duplicate.merged_into_id is not None:
-        preview.blockers.append(_l("The duplicate was already merged into another contact."))
-    if survivor.merged_into_id is not None:
-        preview.blockers.append(
-            _l("The survivor was itself merged into another contact; merge into that one.")
-        )
-    logins = {
-        user.contact_id: user
-        for user in db.session.scalars(
-            sa.select(User)
-            .options(joinedload(User.created_by))
-            .where(User.contact_id.in_([survivor.id, duplicate.id]))
-        )
-    }
-    preview.login = logins.get(duplicate.id)
-    preview.survivor_login = logins.get(survivor.id)
-    if preview.login is not None and preview.survivor_login is not None:
-        preview.blockers.append(
-            _l(
-                "Both contacts sign in with their own login (%(first)s and %(second)s). A contact "
-                "has at most one login, and merging would take one person's access away or give "
-                "it the other's cases. Deactivate one of the logins first, or keep both contacts.",
-                first=isolate(preview.survivor_login.email),
-                second=isolate(preview.login.email),
-            )
-        )
-    if preview.login is not None and preview.login.email_verified_at is None:
-        preview.blockers.append(
-            _l(
-                "The duplicate's login %(email)s has not confirmed its email address. A login "
-                "whose address is not confirmed is never moved onto another contact: it could "
-                "belong to anyone who typed that address.",
-                email=isolate(preview.login.email),
-            )
-        )
-    if preview.survivor_login is not None and preview.survivor_login.email_verified_at is None:
-        preview.blockers.append(
-            _l(
-                "The survivor's login %(email)s has not confirmed its email address, so it could "
-                "belong to anyone who typed that address: the duplicate's cases are never moved "
-                "where it would see them.",
-                email=isolate(preview.survivor_login.email),
-            )
-        )
-    if preview.blockers:
-        return preview
-    if (
-        survivor.account_id is not None
-        and duplicate.account_id is not None
-        and survivor.account_id != duplicate.account_id
-    ):
-        preview.warnings.append(
-            _l(
-                "The two contacts belong to different accounts. The survivor keeps its account; "
-                "the moved cases keep theirs."
-            )
-        )
-    preview.case_ids = _ids(
-        sa.select(Case.id).where(Case.requester_id == duplicate.id).order_by(Case.id)
-    )
-    held = {
-        (role.account_id, role.case_id, role.kind)
-        for role in db.session.scalars(
-            sa.select(ContactRole).where(ContactRole.contact_id == survivor.id)
-        )
-    }
-    for role in db.session.scalars(
-        sa.select(ContactRole)
-        .where(ContactRole.contact_id == duplicate.id)
-        .order_by(ContactRole.id)
-    ):
-        if (role.account_id, role.case_id, role.kind) in held:
-            preview.dropped_roles.append(role)
-        else:
-            preview.role_ids.append(role.id)
-    preview.event_ids = _ids(
-        sa.select(CaseEvent.id).where(CaseEvent.contact_id == duplicate.id).order_by(CaseEvent.id)
-    )
-    preview.feedback_ids = _ids(
-        sa.select(Feedback.id).where(Feedback.contact_id == duplicate.id).order_by(Feedback.id)
-    )
-    preview.filled = {
-        name: getattr(duplicate, name)
-        for name in FILLABLE
-        if getattr(survivor, name) in (None, "") and getattr(duplicate, name) not in (None, "")
-    }
-    return preview
-
-
-# --- merge and undo --------------------------------------------------------------------------
 
 
 def _lock_contacts(*contact_ids: int) -> dict[int, int | None]:

@@ -1,44 +1,24 @@
 """Voice of the customer: CSAT and NPS surveys, feedback items with themes, and their metrics."""
 
-from portal.domain.voc.feedback import (
-    ITEM_KINDS,
-    MAX_COMMENT,
-    MAX_DETAIL,
-    MAX_RESPONSE,
-    MAX_SUMMARY,
-    MAX_THEME_NAME,
-    ThemeNameTaken,
-    active_themes,
-    all_themes,
-    can_edit_item,
-    contact_language,
-    create_item,
-    create_theme,
+from portal.domain.voc.access import can_edit_item, visible_items
+from portal.domain.voc.csv_export import export_rows
+from portal.domain.voc.csv_export import to_csv as dashboard_csv
+from portal.domain.voc.dashboard_data import PERIODS, dashboard
+from portal.domain.voc.items import ITEM_KINDS, create_item, respond, update_item
+from portal.domain.voc.items import add_comment as add_item_comment
+from portal.domain.voc.listings import (
     customer_items,
     find_contact,
     item_detail,
     list_items,
-    respond,
     staff_users,
-    themes_by_item,
-    update_item,
-    update_theme,
-    visible_items,
 )
-from portal.domain.voc.feedback import add_comment as add_item_comment
-from portal.domain.voc.metrics import _SCORE_FIELDS as SCORE_FIELDS
-from portal.domain.voc.metrics import (
-    PERIODS,
-    Scores,
-    dashboard,
-    export_rows,
-    scores,
-    scores_by_agent,
-)
-from portal.domain.voc.metrics import _answers as answered_surveys
-from portal.domain.voc.metrics import _score_columns as score_columns
-from portal.domain.voc.metrics import _scores as scores_from_row
-from portal.domain.voc.metrics import to_csv as dashboard_csv
+from portal.domain.voc.recipients import contact_language
+from portal.domain.voc.score_figures import _SCORE_FIELDS as SCORE_FIELDS
+from portal.domain.voc.score_figures import Scores, scores, scores_by_agent
+from portal.domain.voc.score_figures import _answers as answered_surveys
+from portal.domain.voc.score_figures import _score_columns as score_columns
+from portal.domain.voc.score_figures import _scores as scores_from_row
 from portal.domain.voc.surveys import MAX_COMMENT as MAX_SURVEY_COMMENT
 from portal.domain.voc.surveys import (
     SCORES,
@@ -55,6 +35,21 @@ from portal.domain.voc.surveys import (
     send_nps,
 )
 from portal.domain.voc.surveys import add_comment as add_survey_comment
+from portal.domain.voc.themes import (
+    ThemeNameTaken,
+    active_themes,
+    all_themes,
+    create_theme,
+    themes_by_item,
+    update_theme,
+)
+from portal.domain.voc.user_text import (
+    MAX_COMMENT,
+    MAX_DETAIL,
+    MAX_RESPONSE,
+    MAX_SUMMARY,
+    MAX_THEME_NAME,
+)
 
 __all__ = [
     "ITEM_KINDS",

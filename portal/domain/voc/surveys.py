@@ -20,7 +20,7 @@ from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import contains_eager
 
-from portal.domain.voc import feedback
+from portal.domain.voc import follow_ups, items, recipients, score_bands, user_text
 from portal.extensions import db
 from portal.infra import mail
 from portal.kernel import audit
@@ -180,14 +180,14 @@ def record_rating(
             kind=invitation.kind,
             channel=Channel.WEB,
             score=score,
-            sentiment=feedback.sentiment_for_score(invitation.kind, score),
+            sentiment=score_bands.sentiment_for_score(invitation.kind, score),
             # Nothing to do about a good or middling answer; a low one is reopened below.
             status=FeedbackStatus.CLOSED,
             contact_id=contact.id if contact else None,
             account_id=account_id,
             created_at=now,
             updated_at=now,
-            **feedback.case_links(case),
+            **items.case_links(case),
         )
         db.session.add(answer)
         db.session.flush()
@@ -203,11 +203,11 @@ def record_rating(
             new=score,
         )
         answer.score = score
-        answer.sentiment = feedback.sentiment_for_score(invitation.kind, score)
+        answer.sentiment = score_bands.sentiment_for_score(invitation.kind, score)
         answer.updated_at = now
     # Followed up once; a later change of mind does not take the item away from its owner.
-    if feedback.is_low_score(invitation.kind, score) and answer.due_at is None:
-        feedback.assign_follow_up(answer, case=case, account=account, now=now)
+    if score_bands.is_low_score(invitation.kind, score) and answer.due_at is None:
+        follow_ups.assign_follow_up(answer, case=case, account=account, now=now)
     return answer
 
 
@@ -221,8 +221,8 @@ def add_comment(
         raise InvalidScore("rate first, then comment")
     if is_locked(invitation, now=now):
         raise RatingLocked("the rating can no longer be changed")
-    answer.detail = feedback.clean_text(text, MAX_COMMENT)
-    answer.summary = feedback.one_line(answer.detail)
+    answer.detail = user_text.clean_text(text, MAX_COMMENT)
+    answer.summary = user_text.one_line(answer.detail)
     answer.updated_at = now or utcnow()
     audit.record("survey.comment", subject=answer, length=len(answer.detail))
     return answer
@@ -266,11 +266,11 @@ def send_csat(case: Case, *, now: datetime | None = None) -> SurveyInvitation | 
     if existing is not None:
         return existing
     invitation = _invite(FeedbackKind.CSAT, contact, case=case, now=now)
-    if feedback.may_email(contact):
+    if recipients.may_email(contact):
         mail.send_template(
             "csat_request",
             to=contact.email,
-            language=feedback.contact_language(contact),
+            language=recipients.contact_language(contact),
             name=contact.name,
             case=case,
             link=f"{current_app.config['BASE_URL']}/my/cases/{case.number}",
@@ -328,7 +328,7 @@ def send_nps(*, now: datetime | None = None, limit: int | None = None) -> list[S
         mail.send_template(
             "nps_request",
             to=contact.email,
-            language=feedback.contact_language(contact),
+            language=recipients.contact_language(contact),
             name=contact.name,
             rating_links=[(score, survey_url(invitation, score)) for score in range(0, 11)],
         )
