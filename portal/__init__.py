@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         agent,
         assets,
         auth,
+        authz,
         cli,
         customer,
         errors,
@@ -60,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.limiter.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    authz.init_app(app)
     form_errors.init_app(app)
     links.init_app(app)
     security.init_app(app)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort
+from flask import Flask, abort
 from flask_login import current_user
 
 from portal.extensions import db
@@ -224,3 +224,47 @@ def is_pending(user: User) -> bool:
 def can_invite_contact(user: User) -> bool:
     """Inviting a contact to the portal (an emailed link that makes its login): staff."""
     return is_staff(user) and user.is_active
+
+
+# --- what a page shows --------------------------------------------------------------------
+# Templates never compare roles: they ask these (template globals, see `init_app`), so each
+# rule sits here beside the gate of the pages it links to.
+
+
+def can_use_customer_portal(user: User) -> bool:
+    """The customer area (My support, My cases, My feedback): a signed-in customer whose
+    address is confirmed (a pending one only gets the "check your inbox" page)."""
+    return user.is_authenticated and user.role == Role.CUSTOMER and not user.is_pending
+
+
+def can_use_staff_workspace(user: User) -> bool:
+    """The agent area (My work, queues, accounts, search, feedback) and its notifications:
+    staff, as `staff_required`."""
+    return is_staff(user)
+
+
+def can_use_supervisor_tools(user: User) -> bool:
+    """The supervisor menu, feedback themes and the VoC dashboard: supervisors and admins,
+    as `supervisor_required`."""
+    return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_speak_for_support(user: User | None) -> bool:
+    """A reply written by `user` comes from the support team (the customer's timeline marks
+    it so): any login but a customer's. No author (a deleted login, or a description that a
+    merge carried over) is not."""
+    return user is not None and user.role != Role.CUSTOMER
+
+
+TEMPLATE_PREDICATES = (
+    can_see_internal_notes,
+    can_speak_for_support,
+    can_use_customer_portal,
+    can_use_staff_workspace,
+    can_use_supervisor_tools,
+)
+
+
+def init_app(app: Flask) -> None:
+    """Give templates these predicates, called as `can_use_supervisor_tools(current_user)`."""
+    app.jinja_env.globals.update({check.__name__: check for check in TEMPLATE_PREDICATES})
