@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from flask import render_template_string
 
+from portal.domain import cases
+from portal.infra.attachments import Upload
 from portal.models import Channel, Direction, Role
 from portal.models._base import utcnow
-from portal.services import cases
-from portal.services.attachments import Upload
 from tests import factories
 
 TIMELINE = (
