@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.domain.analytics import goals, kpi
+from portal.domain.analytics import dashboard_figures, goals, metrics, periods
 from portal.kernel import inbox
 from portal.models import (
     CaseStatus,
@@ -193,12 +193,16 @@ def test_actual_equals_the_dashboard_figure(team, db):
         {"owner_kind": GoalOwnerKind.TIER, "owner_tier": 1},
         {"owner_kind": GoalOwnerKind.TEAM},
     ]
-    made = [saved_goal(db, metric=metric, **owner) for metric in kpi.METRICS for owner in owners]
+    made = [
+        saved_goal(db, metric=metric, **owner) for metric in metrics.METRICS for owner in owners
+    ]
     measured = goals.evaluate(made, now=NOW)
     for progress in measured:
-        period = kpi.Period(FIRST, LAST, goals.site_timezone())
-        board = kpi.dashboard(goals.owner_scope(progress.goal), period, now=NOW)
-        assert progress.actual == kpi.dashboard_value(board, progress.goal.metric), progress.goal
+        period = periods.Period(FIRST, LAST, goals.site_timezone())
+        board = dashboard_figures.dashboard(goals.owner_scope(progress.goal), period, now=NOW)
+        assert progress.actual == metrics.dashboard_value(board, progress.goal.metric), (
+            progress.goal
+        )
     resolved = {str(p.goal.owner_kind): p.actual for p in measured if p.goal.metric == "resolved"}
     assert resolved == {"agent": 3, "queue": 2, "tier": 5, "team": 6}
 

@@ -248,7 +248,7 @@ def test_weekly_report_with_nobody_to_tell(app, db, smtp):
 
 
 def test_weekly_figures_are_the_kpi_modules(db):
-    from portal.domain.analytics import kpi
+    from portal.domain.analytics import metrics, scopes
 
     now = utcnow()
     contact = factories.make_contact(factories.make_account())
@@ -259,7 +259,11 @@ def test_weekly_figures_are_the_kpi_modules(db):
     db.session.commit()
     summary = reports.weekly_summary(now=now, tz=ZoneInfo("UTC"))
     for row in summary.figures:
-        assert row.this_week == kpi.value(row.metric.key, kpi.Scope(), summary.this_week, now=now)
-        assert row.last_week == kpi.value(row.metric.key, kpi.Scope(), summary.last_week, now=now)
+        assert row.this_week == metrics.value(
+            row.metric.key, scopes.Scope(), summary.this_week, now=now
+        )
+        assert row.last_week == metrics.value(
+            row.metric.key, scopes.Scope(), summary.last_week, now=now
+        )
     assert summary.this_week.last == now.date() - timedelta(days=1)
     assert summary.last_week.first == now.date() - timedelta(days=14)

@@ -1,5 +1,6 @@
 """Analytics: KPI periods and figures, the dashboard, goals and their alerts, reports."""
 
+from portal.domain.analytics.dashboard_figures import Dashboard, dashboard
 from portal.domain.analytics.goals import (
     DIRECTION_LABELS,
     OWNER_KIND_LABELS,
@@ -14,22 +15,12 @@ from portal.domain.analytics.goals import (
 from portal.domain.analytics.goals import history as goal_history
 from portal.domain.analytics.goals import listing as goal_listing
 from portal.domain.analytics.goals import sweep as sweep_goals
-from portal.domain.analytics.kpi import (
-    GROUPINGS,
-    METRICS,
-    TIERS,
-    Dashboard,
-    FilterError,
-    Period,
-    Scope,
-    dashboard,
-    period,
-    queues,
-    staff,
-)
 from portal.domain.analytics.kpi_table import age_label, parse_day, parse_scope
 from portal.domain.analytics.kpi_table import as_json as dashboard_json
 from portal.domain.analytics.kpi_table import to_csv as dashboard_csv
+from portal.domain.analytics.metrics import METRICS
+from portal.domain.analytics.periods import FilterError, Period, period
+from portal.domain.analytics.report_figures import GROUPINGS
 from portal.domain.analytics.reports import EXPORT_LIMIT, ReportQuery, bucket_label, send_weekly
 from portal.domain.analytics.reports import Choices as ReportChoices
 from portal.domain.analytics.reports import build as build_report
@@ -38,6 +29,7 @@ from portal.domain.analytics.reports import cases_csv as report_cases_csv
 from portal.domain.analytics.reports import choices as report_choices
 from portal.domain.analytics.reports import parse as parse_report_query
 from portal.domain.analytics.reports import table_csv as report_table_csv
+from portal.domain.analytics.scopes import TIERS, Scope, queues, staff
 
 __all__ = [
     "DIRECTION_LABELS",

@@ -5,7 +5,7 @@ Definitions (docs/decisions.md, "Goals"):
 - **Time zone.** A goal's period is whole local days `period_start`..`period_end` in the site's
   time zone (`BABEL_DEFAULT_TIMEZONE`), whoever looks at it, so the owner, the supervisor and
   the weekly email see one number. "Today" is also the date in that zone.
-- **Actual** is `kpi.value(metric, owner scope, period, now)`: agent -> that agent's cases,
+- **Actual** is `metrics.value(metric, owner scope, period, now)`: agent -> that agent's cases,
   queue -> the queue's, tier -> the tier's, team -> everyone's; the dashboard's number.
 - **Progress %**: at least: actual / target (may pass 100; a target of 0 is 100%). At most:
   100% while actual <= target, then target / actual (falls as the actual overshoots; 0% for
@@ -44,7 +44,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
-from portal.domain.analytics import kpi
+from portal.domain.analytics import metrics, periods, scopes
 from portal.domain.cases import queue_supervisors
 from portal.extensions import db
 from portal.i18n import native_digits
@@ -124,20 +124,20 @@ def today(now: datetime) -> date:
     return now.astimezone(site_timezone()).date()
 
 
-def goal_period(goal: Goal) -> kpi.Period:
-    return kpi.Period(goal.period_start, goal.period_end, site_timezone())
+def goal_period(goal: Goal) -> periods.Period:
+    return periods.Period(goal.period_start, goal.period_end, site_timezone())
 
 
-def owner_scope(goal: Goal) -> kpi.Scope:
+def owner_scope(goal: Goal) -> scopes.Scope:
     """The KPI scope a goal's owner stands for (a team goal covers everyone)."""
     kind = GoalOwnerKind(goal.owner_kind)
     if kind is GoalOwnerKind.AGENT:
-        return kpi.Scope("agent", goal.owner_user_id)
+        return scopes.Scope("agent", goal.owner_user_id)
     if kind is GoalOwnerKind.QUEUE:
-        return kpi.Scope("queue", goal.owner_queue_id)
+        return scopes.Scope("queue", goal.owner_queue_id)
     if kind is GoalOwnerKind.TIER:
-        return kpi.Scope("tier", goal.owner_tier)
-    return kpi.Scope()
+        return scopes.Scope("tier", goal.owner_tier)
+    return scopes.Scope()
 
 
 def parse_thresholds(text: str | None) -> list[int]:
@@ -167,14 +167,14 @@ def progress_percent(actual: float | None, target: float, direction: str) -> flo
     return round(actual * 100 / target, 1)
 
 
-def expected_percent(metric: kpi.Metric, direction: str, elapsed_share: float) -> float:
+def expected_percent(metric: metrics.Metric, direction: str, elapsed_share: float) -> float:
     """Progress the goal should show by now: time-proportional only for counts aimed at least."""
     if metric.cumulative and direction == GoalDirection.AT_LEAST:
         return round(elapsed_share * 100, 1)
     return 100.0
 
 
-def forecast(metric: kpi.Metric, actual: float | None, elapsed_share: float) -> float | None:
+def forecast(metric: metrics.Metric, actual: float | None, elapsed_share: float) -> float | None:
     """The figure expected at the end of the period, if things go on as they have."""
     if actual is None or not metric.cumulative:
         return actual
@@ -191,13 +191,13 @@ def meets(value: float | None, target: float, direction: str) -> bool:
 
 def status(
     goal: Goal,
-    metric: kpi.Metric,
+    metric: metrics.Metric,
     *,
     actual: float | None,
     progress: float | None,
     expected: float,
     projected: float | None,
-    period: kpi.Period,
+    period: periods.Period,
     now: datetime,
 ) -> str:
     """The goal's status key: the first rule of the module docstring that applies."""
@@ -224,8 +224,8 @@ class GoalProgress:
     """A goal measured at `now`: its actual, progress, expectation, forecast and status."""
 
     goal: Goal
-    metric: kpi.Metric
-    period: kpi.Period
+    metric: metrics.Metric
+    period: periods.Period
     actual: float | None
     progress_percent: float | None
     expected_percent: float
@@ -254,7 +254,7 @@ class GoalProgress:
 
 def measure(goal: Goal, actual: float | None, *, now: datetime, **names) -> GoalProgress:
     """Progress, expectation, forecast and status of a goal whose actual is known."""
-    metric = kpi.METRICS[goal.metric]
+    metric = metrics.METRICS[goal.metric]
     period = goal_period(goal)
     share = period.elapsed_share(now)
     progress = progress_percent(actual, goal.target, goal.direction)
@@ -308,7 +308,7 @@ def owner_name(goal: Goal, users: dict[int, User], queues: dict[int, Queue]):
 
 def evaluate(goals: list[Goal], *, now: datetime) -> list[GoalProgress]:
     """Measure goals. Each distinct (metric, owner, period) figure is computed once, by the KPI
-    module's fixed set of queries; goals not yet started cost none."""
+    modules' fixed set of queries; goals not yet started cost none."""
     users, queues = _owner_names(goals)
     figures: dict[tuple, float | None] = {}
     measured = []
@@ -318,7 +318,7 @@ def evaluate(goals: list[Goal], *, now: datetime) -> list[GoalProgress]:
         if now >= period.start:
             key = (goal.metric, owner_scope(goal), period.first, period.last)
             if key not in figures:
-                figures[key] = kpi.value(goal.metric, key[1], period, now=now)
+                figures[key] = metrics.value(goal.metric, key[1], period, now=now)
             actual = figures[key]
         measured.append(
             measure(
@@ -434,7 +434,7 @@ def progress_of(goal: Goal, *, now: datetime) -> GoalProgress:
 
 def owner_choices() -> tuple[list[User], list[Queue]]:
     """Active staff and every queue: who may own a goal."""
-    return kpi.staff(), kpi.queues()
+    return scopes.staff(), scopes.queues()
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -455,7 +455,7 @@ def _checked(values: dict) -> dict:
     clean["name"] = " ".join((values.get("name") or "").split())
     if not clean["name"] or len(clean["name"]) > 120:
         errors["name"] = _l("Give the goal a name of at most 120 characters.")
-    metric = kpi.METRICS.get(values.get("metric") or "")
+    metric = metrics.METRICS.get(values.get("metric") or "")
     if metric is None:
         errors["metric"] = _l("Choose one of the listed metrics.")
     try:
@@ -477,7 +477,7 @@ def _checked(values: dict) -> dict:
         else:
             clean["owner_queue_id"] = queue.id
     elif kind is GoalOwnerKind.TIER:
-        if values.get("owner_tier") not in kpi.TIERS:
+        if values.get("owner_tier") not in scopes.TIERS:
             errors["owner_tier"] = _l("Choose tier 1, 2 or 3.")
         else:
             clean["owner_tier"] = values["owner_tier"]
@@ -486,12 +486,12 @@ def _checked(values: dict) -> dict:
         errors["period_start"] = _l("Give the first and the last day of the period.")
     elif end < start:
         errors["period_end"] = _l("The period cannot end before it starts.")
-    elif (end - start).days + 1 > kpi.MAX_PERIOD_DAYS:
+    elif (end - start).days + 1 > periods.MAX_PERIOD_DAYS:
         errors["period_end"] = lazy_ngettext(
             "A period is at most %(count)s day.",
             "A period is at most %(count)s days.",
-            kpi.MAX_PERIOD_DAYS,
-            count=native_digits(kpi.MAX_PERIOD_DAYS),
+            periods.MAX_PERIOD_DAYS,
+            count=native_digits(periods.MAX_PERIOD_DAYS),
         )
     target = values.get("target")
     if target is None or not isinstance(target, int | float) or target != target:

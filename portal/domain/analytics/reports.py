@@ -1,9 +1,9 @@
 """Reports: KPI figures per day, week or month for any mix of filters, the list of the cases
 behind them, and the weekly summary emailed to supervisors.
 
-Every figure comes from the KPI module (`kpi.grouped`, `kpi.value`), so a report's numbers are
-the dashboard's and the goals' numbers for the same filters and period. The case list is the
-cases created in the period that match the filters.
+Every figure comes from the KPI modules (`report_figures.grouped`, `metrics.value`), so a
+report's numbers are the dashboard's and the goals' numbers for the same filters and period. The
+case list is the cases created in the period that match the filters.
 """
 
 from __future__ import annotations
@@ -22,7 +22,14 @@ from sqlalchemy.orm import aliased
 
 from portal import authz
 from portal.domain import voc
-from portal.domain.analytics import kpi, kpi_table
+from portal.domain.analytics import (
+    kpi_table,
+    metrics,
+    period_figures,
+    periods,
+    report_figures,
+    scopes,
+)
 from portal.domain.cases import CATEGORIES
 from portal.extensions import db
 from portal.i18n import (
@@ -65,26 +72,26 @@ class Choices:
     accounts: list[tuple[int, str]]
     categories: tuple[str, ...] = CATEGORIES
     channels: tuple[str, ...] = tuple(channel.value for channel in Channel)
-    tiers: tuple[int, ...] = kpi.TIERS
+    tiers: tuple[int, ...] = scopes.TIERS
 
 
 def choices() -> Choices:
     """The queues, staff and accounts to filter by (three queries)."""
     accounts = db.session.execute(sa.select(Account.id, Account.name).order_by(Account.name))
-    return Choices(kpi.queues(), kpi.staff(), [(row.id, row.name) for row in accounts])
+    return Choices(scopes.queues(), scopes.staff(), [(row.id, row.name) for row in accounts])
 
 
 @dataclass(frozen=True)
 class ReportQuery:
     """A report asked for: the period, the filters and the grouping."""
 
-    period: kpi.Period
-    filters: kpi.Filters
+    period: periods.Period
+    filters: scopes.Filters
     grouping: str
 
     @property
-    def scope(self) -> kpi.Scope:
-        return kpi.Scope(filters=self.filters)
+    def scope(self) -> scopes.Scope:
+        return scopes.Scope(filters=self.filters)
 
 
 def _pick(args: Mapping[str, str], name: str, allowed: dict[str, object], message) -> object:
@@ -92,25 +99,25 @@ def _pick(args: Mapping[str, str], name: str, allowed: dict[str, object], messag
     if not text:
         return None
     if text not in allowed:
-        raise kpi.FilterError(message)
+        raise periods.FilterError(message)
     return allowed[text]
 
 
-def default_grouping(when: kpi.Period) -> str:
+def default_grouping(when: periods.Period) -> str:
     """Days for up to a month, weeks up to a quarter, months beyond."""
     days = len(when.days)
     return "day" if days <= 31 else "week" if days <= 92 else "month"
 
 
 def parse(args: Mapping[str, str], options: Choices, *, now: datetime, tz: ZoneInfo) -> ReportQuery:
-    """The period, filters and grouping in a query string; kpi.FilterError (with a message for
-    the reader) when a value is not one the form offers."""
+    """The period, filters and grouping in a query string; periods.FilterError (with a message
+    for the reader) when a value is not one the form offers."""
     key = args.get("period") or DEFAULT_PERIOD
     first = last = None
     if key == "custom":
         first = kpi_table.parse_day(args.get("first", ""))
         last = kpi_table.parse_day(args.get("last", ""))
-    when = kpi.period(key, now=now, tz=tz, first=first, last=last)
+    when = periods.period(key, now=now, tz=tz, first=first, last=last)
     lists = {
         "queue": ({str(q.id): q.id for q in options.queues}, _l("Choose a queue from the list.")),
         "tier": ({str(t): t for t in options.tiers}, _l("Choose a tier from the list.")),
@@ -123,7 +130,7 @@ def parse(args: Mapping[str, str], options: Choices, *, now: datetime, tz: ZoneI
         "channel": ({c: c for c in options.channels}, _l("Choose a channel from the list.")),
     }
     picked = {name: _pick(args, name, *allowed) for name, allowed in lists.items()}
-    filters = kpi.Filters(
+    filters = scopes.Filters(
         queue_id=picked["queue"],
         tier=picked["tier"],
         agent_id=picked["agent"],
@@ -132,8 +139,8 @@ def parse(args: Mapping[str, str], options: Choices, *, now: datetime, tz: ZoneI
         channel=picked["channel"],
     )
     grouping = args.get("group") or default_grouping(when)
-    if grouping not in kpi.GROUPINGS:
-        raise kpi.FilterError(_l("Group by day, week or month."))
+    if grouping not in report_figures.GROUPINGS:
+        raise periods.FilterError(_l("Group by day, week or month."))
     return ReportQuery(when, filters, grouping)
 
 
@@ -143,8 +150,8 @@ def parse(args: Mapping[str, str], options: Choices, *, now: datetime, tz: ZoneI
 @dataclass(frozen=True)
 class Report:
     query: ReportQuery
-    rows: list[kpi.Figures]
-    total: kpi.Figures
+    rows: list[report_figures.Figures]
+    total: report_figures.Figures
 
     @property
     def peak(self) -> int:
@@ -158,9 +165,10 @@ def calendar_for(language: str) -> dict:
 
 
 def build(asked: ReportQuery, *, now: datetime, language: str = "en") -> Report:
-    """Figures per bucket and in total, in a fixed number of queries (see kpi.grouped)."""
-    buckets = kpi.split(asked.period, asked.grouping, **calendar_for(language))
-    rows, total = kpi.grouped(asked.scope, buckets, now=now)
+    """Figures per bucket and in total, in a fixed number of queries (see
+    report_figures.grouped)."""
+    buckets = report_figures.split(asked.period, asked.grouping, **calendar_for(language))
+    rows, total = report_figures.grouped(asked.scope, buckets, now=now)
     return Report(asked, rows, total)
 
 
@@ -187,7 +195,7 @@ def table_header() -> list[str]:
     ]
 
 
-def table_row(figures: kpi.Figures, label: str | None = None) -> list:
+def table_row(figures: report_figures.Figures, label: str | None = None) -> list:
     """One row of the report table; `label` replaces the days (the totals row)."""
     days = [label, ""] if label else [figures.period.first, figures.period.last]
     return [
@@ -301,7 +309,7 @@ def cases_csv(asked: ReportQuery, reader: User) -> str:
 # --- labels ----------------------------------------------------------------------------------
 
 
-def bucket_label(when: kpi.Period, grouping: str) -> str:
+def bucket_label(when: periods.Period, grouping: str) -> str:
     """A row's name in the reader's language and calendar: the day, the week's days, or the
     month."""
     if grouping == "month":
@@ -319,7 +327,7 @@ def bucket_label(when: kpi.Period, grouping: str) -> str:
 
 @dataclass(frozen=True)
 class WeeklyFigure:
-    metric: kpi.Metric
+    metric: metrics.Metric
     this_week: float | None
     last_week: float | None
 
@@ -334,8 +342,8 @@ class WeeklyFigure:
 class Weekly:
     """The last seven full days (in one time zone) against the seven before."""
 
-    this_week: kpi.Period
-    last_week: kpi.Period
+    this_week: periods.Period
+    last_week: periods.Period
     figures: list[WeeklyFigure]
     reasons: list[tuple[object, int]]
 
@@ -344,25 +352,25 @@ def weekly_summary(*, now: datetime, tz: ZoneInfo) -> Weekly:
     """Whole-team KPIs of the last seven full days and the seven before, and the week's top
     escalation reasons."""
     today = now.astimezone(tz).date()
-    this_week = kpi.Period(today - timedelta(days=7), today - timedelta(days=1), tz)
-    last_week = kpi.Period(today - timedelta(days=14), today - timedelta(days=8), tz)
-    team = kpi.Scope()
-    (before, after), _total = kpi.grouped(team, [last_week, this_week], now=now)
+    this_week = periods.Period(today - timedelta(days=7), today - timedelta(days=1), tz)
+    last_week = periods.Period(today - timedelta(days=14), today - timedelta(days=8), tz)
+    team = scopes.Scope()
+    (before, after), _total = report_figures.grouped(team, [last_week, this_week], now=now)
 
-    def figure(key: str, figures: kpi.Figures, when: kpi.Period):
+    def figure(key: str, figures: report_figures.Figures, when: periods.Period):
         if key in _READ_OFF_FIGURES:
-            return kpi.figure_value(figures, key)
-        return kpi.value(key, team, when, now=now)
+            return report_figures.figure_value(figures, key)
+        return metrics.value(key, team, when, now=now)
 
     figures = [
         WeeklyFigure(
-            kpi.METRICS[key], figure(key, after, this_week), figure(key, before, last_week)
+            metrics.METRICS[key], figure(key, after, this_week), figure(key, before, last_week)
         )
         for key in WEEKLY_METRICS
     ]
     reasons = [
         (inbox.display_text(reason), count)
-        for reason, count in kpi.escalation_reasons(team, this_week, limit=TOP_REASONS)
+        for reason, count in period_figures.escalation_reasons(team, this_week, limit=TOP_REASONS)
     ]
     return Weekly(this_week, last_week, figures, reasons)
 
@@ -408,7 +416,7 @@ def send_weekly(*, now: datetime, progress: Callable[[User], None] | None = None
             name=user.name,
             summary=summary,
             goals=active,
-            metrics=kpi.METRICS,
+            metrics=metrics.METRICS,
             link=(
                 f"{base}/supervisor/reports?period=custom&first={summary.this_week.first}"
                 f"&last={summary.this_week.last}&group=day"
