@@ -1,20 +1,18 @@
 """Analytics: KPI periods and figures, the dashboard, goals and their alerts, reports."""
 
 from portal.domain.analytics.dashboard_figures import Dashboard, dashboard
-from portal.domain.analytics.goals import (
-    DIRECTION_LABELS,
-    OWNER_KIND_LABELS,
-    SHOW_CHOICES,
+from portal.domain.analytics.goal_alerts import sweep as sweep_goals
+from portal.domain.analytics.goal_edits import (
     InvalidGoal,
     create_goal,
     delete_goal,
-    goals_for_user,
     owner_choices,
     update_goal,
 )
-from portal.domain.analytics.goals import history as goal_history
-from portal.domain.analytics.goals import listing as goal_listing
-from portal.domain.analytics.goals import sweep as sweep_goals
+from portal.domain.analytics.goal_lists import SHOW_CHOICES, goals_for_user
+from portal.domain.analytics.goal_lists import history as goal_history
+from portal.domain.analytics.goal_lists import listing as goal_listing
+from portal.domain.analytics.goal_progress import DIRECTION_LABELS, OWNER_KIND_LABELS
 from portal.domain.analytics.kpi_table import age_label, parse_day, parse_scope
 from portal.domain.analytics.kpi_table import as_json as dashboard_json
 from portal.domain.analytics.kpi_table import to_csv as dashboard_csv

@@ -398,10 +398,10 @@ def _zone(user: User) -> ZoneInfo:
 def send_weekly(*, now: datetime, progress: Callable[[User], None] | None = None) -> list[User]:
     """Queue the weekly summary to every recipient, in their language and time zone (one
     summary per time zone). The caller commits; the outbox sends after the commit."""
-    from portal.domain.analytics import goals
+    from portal.domain.analytics import goal_lists
 
     summaries: dict[str, Weekly] = {}
-    active = goals.active_goals(now)
+    active = goal_lists.active_goals(now)
     recipients = weekly_recipients()
     base = current_app.config["BASE_URL"]
     for user in recipients:
