@@ -11,11 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.domain.analytics import periods
-from portal.models import (
-    Case,
-    CaseStatus,
-    Escalation,
-)
+from portal.models import Case, CaseStatus, Escalation
 
 DONE = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
 

@@ -16,12 +16,7 @@ import sqlalchemy as sa
 from portal.domain import voc
 from portal.domain.analytics import counting, measures, period_figures, periods, scopes, series
 from portal.extensions import db
-from portal.models import (
-    Case,
-    CaseStatus,
-    Role,
-    User,
-)
+from portal.models import Case, CaseStatus, Role, User
 
 WORKING = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
 # Backlog age buckets in days: [low, high), the last open-ended.

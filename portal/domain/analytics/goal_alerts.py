@@ -27,14 +27,7 @@ from portal.domain.cases import queue_supervisors
 from portal.extensions import db
 from portal.infra import mail
 from portal.kernel import inbox
-from portal.models import (
-    Goal,
-    GoalDirection,
-    GoalOwnerKind,
-    Queue,
-    Role,
-    User,
-)
+from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
 from portal.models.user import queue_members
 
 EMAIL_TEMPLATE = "goal_alert"

@@ -14,13 +14,7 @@ from portal.domain.analytics import goal_progress, metrics, periods, scopes
 from portal.extensions import db
 from portal.i18n import native_digits
 from portal.kernel import audit
-from portal.models import (
-    Goal,
-    GoalDirection,
-    GoalOwnerKind,
-    Queue,
-    User,
-)
+from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, User
 
 DEFAULT_THRESHOLDS = "75,100"
 # Changing any of these makes a new measurement: its alerts start afresh.

@@ -18,12 +18,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain.analytics import goal_progress, metrics
 from portal.extensions import db
 from portal.kernel import lookups
-from portal.models import (
-    Goal,
-    GoalOwnerKind,
-    Queue,
-    User,
-)
+from portal.models import Goal, GoalOwnerKind, Queue, User
 from portal.models.user import queue_members
 
 HISTORY_LIMIT = 24

@@ -32,12 +32,7 @@ import sqlalchemy as sa
 from portal.domain import voc
 from portal.domain.analytics import counting, measures, periods, scopes
 from portal.extensions import db
-from portal.models import (
-    Case,
-    Escalation,
-    EscalationState,
-    Feedback,
-)
+from portal.models import Case, Escalation, EscalationState, Feedback
 
 
 def created_count(scope: scopes.Scope, when: periods.Period) -> int:

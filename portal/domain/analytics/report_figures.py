@@ -17,11 +17,7 @@ import sqlalchemy as sa
 from portal.domain import voc
 from portal.domain.analytics import counting, measures, periods, scopes, series
 from portal.extensions import db
-from portal.models import (
-    Case,
-    Escalation,
-    Feedback,
-)
+from portal.models import Case, Escalation, Feedback
 
 GROUPINGS = ("day", "week", "month")
 

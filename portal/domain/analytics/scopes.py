@@ -12,15 +12,7 @@ import sqlalchemy as sa
 
 from portal.domain.analytics import periods
 from portal.extensions import db
-from portal.models import (
-    Case,
-    Channel,
-    Escalation,
-    Feedback,
-    Queue,
-    Role,
-    User,
-)
+from portal.models import Case, Channel, Escalation, Feedback, Queue, Role, User
 
 SCOPE_KINDS = ("all", "queue", "tier", "agent")
 TIERS = (1, 2, 3)

@@ -13,9 +13,7 @@ import sqlalchemy as sa
 
 from portal.domain.analytics import counting, periods, scopes
 from portal.extensions import db
-from portal.models import (
-    Case,
-)
+from portal.models import Case
 
 # Daily series are grouped in SQL by quarter hour (UTC), then into local days here, so any
 # time zone offset (Tehran's +03:30 included) lands on the right day.
