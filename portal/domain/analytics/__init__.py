@@ -18,16 +18,18 @@ from portal.domain.analytics.kpi_table import as_json as dashboard_json
 from portal.domain.analytics.kpi_table import to_csv as dashboard_csv
 from portal.domain.analytics.metrics import METRICS
 from portal.domain.analytics.periods import FilterError, Period, period
+from portal.domain.analytics.report_cases import EXPORT_LIMIT
+from portal.domain.analytics.report_cases import case_count as report_case_count
+from portal.domain.analytics.report_cases import cases_csv as report_cases_csv
 from portal.domain.analytics.report_figures import GROUPINGS
-from portal.domain.analytics.reports import EXPORT_LIMIT, ReportQuery, bucket_label, send_weekly
 from portal.domain.analytics.reports import Choices as ReportChoices
+from portal.domain.analytics.reports import ReportQuery, bucket_label
 from portal.domain.analytics.reports import build as build_report
-from portal.domain.analytics.reports import case_count as report_case_count
-from portal.domain.analytics.reports import cases_csv as report_cases_csv
 from portal.domain.analytics.reports import choices as report_choices
 from portal.domain.analytics.reports import parse as parse_report_query
 from portal.domain.analytics.reports import table_csv as report_table_csv
 from portal.domain.analytics.scopes import TIERS, Scope, queues, staff
+from portal.domain.analytics.weekly_report import send_weekly
 
 __all__ = [
     "DIRECTION_LABELS",

@@ -1,66 +1,33 @@
-"""Reports: KPI figures per day, week or month for any mix of filters, the list of the cases
-behind them, and the weekly summary emailed to supervisors.
+"""Reports: KPI figures per day, week or month for any mix of filters, as a page and a CSV table.
 
-Every figure comes from the KPI modules (`report_figures.grouped`, `metrics.value`), so a
-report's numbers are the dashboard's and the goals' numbers for the same filters and period. The
-case list is the cases created in the period that match the filters.
+This module reads the report asked for (period, filters, grouping) from a query string and lays
+its figures out as table rows; the case list behind it is `report_cases` and the weekly email
+`weekly_report`. Every figure comes from the KPI modules (`report_figures.grouped`,
+`metrics.value`), so a report's numbers are the dashboard's and the goals' numbers for the same
+filters and period.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import jdatetime
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased
 
-from portal import authz
 from portal.domain import voc
-from portal.domain.analytics import (
-    kpi_table,
-    metrics,
-    period_figures,
-    periods,
-    report_figures,
-    scopes,
-)
+from portal.domain.analytics import kpi_table, periods, report_figures, scopes
 from portal.domain.cases import CATEGORIES
 from portal.extensions import db
-from portal.i18n import (
-    JALALI_MONTHS,
-    current_language,
-    is_valid_timezone,
-    local_day,
-    native_digits,
-)
-from portal.infra import mail
-from portal.kernel import inbox
-from portal.models import Account, Case, Channel, Queue, Role, User
+from portal.i18n import JALALI_MONTHS, current_language, local_day, native_digits
+from portal.models import Account, Channel, Queue, User
 
-EXPORT_LIMIT = 50_000
 DEFAULT_PERIOD = "30"
-TOP_REASONS = 5
 SATURDAY = 5
-# The weekly email: these figures for the last seven full days against the seven before.
-WEEKLY_METRICS = (
-    "created",
-    "resolved",
-    "first_response_median",
-    "first_response_sla",
-    "resolution_sla",
-    "csat",
-    "escalation_rate",
-)
-WEEKLY_TEMPLATE = "weekly_report"
-
-
-# --- filters ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -144,9 +111,6 @@ def parse(args: Mapping[str, str], options: Choices, *, now: datetime, tz: ZoneI
     return ReportQuery(when, filters, grouping)
 
 
-# --- the analytical report -------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Report:
     query: ReportQuery
@@ -222,93 +186,6 @@ def table_csv(report: Report) -> str:
     return voc.dashboard_csv(rows, table_header())
 
 
-# --- the case list ---------------------------------------------------------------------------
-
-CASE_HEADER = (
-    "number",
-    "subject",
-    "status",
-    "priority",
-    "channel",
-    "category",
-    "queue",
-    "tier",
-    "assignee",
-    "account",
-    "created_at",
-    "first_responded_at",
-    "resolved_at",
-    "closed_at",
-    "first_response_business_minutes",
-    "resolution_business_minutes",
-    "reopens",
-)
-
-
-def _cases(asked: ReportQuery, reader: User) -> list:
-    """Cases created in the period that match the filters and that `reader` may see."""
-    return [
-        authz.case_filter(reader),
-        Case.created_at >= asked.period.start,
-        Case.created_at < asked.period.end,
-        *asked.scope.on_cases(),
-    ]
-
-
-def case_count(asked: ReportQuery, reader: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Case).where(*_cases(asked, reader))
-    )
-
-
-def case_rows(asked: ReportQuery, reader: User) -> Iterator[tuple]:
-    """The case list, oldest first, at most EXPORT_LIMIT rows, read in chunks. Times are in the
-    report's time zone. No description, reply or note is part of it."""
-    assignee = aliased(User)
-    query = (
-        sa.select(Case, Queue.name, assignee.name, Account.name)
-        .outerjoin(Queue, Queue.id == Case.queue_id)
-        .outerjoin(assignee, assignee.id == Case.assignee_id)
-        .outerjoin(Account, Account.id == Case.account_id)
-        .where(*_cases(asked, reader))
-        .order_by(Case.created_at, Case.id)
-        .limit(EXPORT_LIMIT)
-        .execution_options(yield_per=1000)
-    )
-    tz = asked.period.tz
-
-    def local(moment: datetime | None) -> str:
-        return moment.astimezone(tz).isoformat(timespec="minutes") if moment else ""
-
-    for case, queue, assignee_name, account in db.session.execute(query):
-        yield (
-            case.number,
-            case.subject,
-            case.status.value,
-            case.priority.value,
-            case.channel.value,
-            case.category,
-            queue,
-            case.tier,
-            assignee_name,
-            account,
-            local(case.created_at),
-            local(case.first_responded_at),
-            local(case.resolved_at),
-            local(case.closed_at),
-            case.first_response_minutes,
-            case.resolution_minutes,
-            case.reopen_count,
-        )
-
-
-def cases_csv(asked: ReportQuery, reader: User) -> str:
-    return voc.dashboard_csv(case_rows(asked, reader), CASE_HEADER)
-
-
-# --- labels ----------------------------------------------------------------------------------
-
-
 def bucket_label(when: periods.Period, grouping: str) -> str:
     """A row's name in the reader's language and calendar: the day, the week's days, or the
     month."""
@@ -320,108 +197,3 @@ def bucket_label(when: periods.Period, grouping: str) -> str:
     if when.first == when.last:
         return local_day(when.first)
     return f"{local_day(when.first)} – {local_day(when.last)}"
-
-
-# --- the weekly email ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WeeklyFigure:
-    metric: metrics.Metric
-    this_week: float | None
-    last_week: float | None
-
-    @property
-    def change(self) -> float | None:
-        if self.this_week is None or self.last_week is None:
-            return None
-        return round(self.this_week - self.last_week, 1)
-
-
-@dataclass(frozen=True)
-class Weekly:
-    """The last seven full days (in one time zone) against the seven before."""
-
-    this_week: periods.Period
-    last_week: periods.Period
-    figures: list[WeeklyFigure]
-    reasons: list[tuple[object, int]]
-
-
-def weekly_summary(*, now: datetime, tz: ZoneInfo) -> Weekly:
-    """Whole-team KPIs of the last seven full days and the seven before, and the week's top
-    escalation reasons."""
-    today = now.astimezone(tz).date()
-    this_week = periods.Period(today - timedelta(days=7), today - timedelta(days=1), tz)
-    last_week = periods.Period(today - timedelta(days=14), today - timedelta(days=8), tz)
-    team = scopes.Scope()
-    (before, after), _total = report_figures.grouped(team, [last_week, this_week], now=now)
-
-    def figure(key: str, figures: report_figures.Figures, when: periods.Period):
-        if key in _READ_OFF_FIGURES:
-            return report_figures.figure_value(figures, key)
-        return metrics.value(key, team, when, now=now)
-
-    figures = [
-        WeeklyFigure(
-            metrics.METRICS[key], figure(key, after, this_week), figure(key, before, last_week)
-        )
-        for key in WEEKLY_METRICS
-    ]
-    reasons = [
-        (inbox.display_text(reason), count)
-        for reason, count in period_figures.escalation_reasons(team, this_week, limit=TOP_REASONS)
-    ]
-    return Weekly(this_week, last_week, figures, reasons)
-
-
-_READ_OFF_FIGURES = frozenset(WEEKLY_METRICS) - {"escalation_rate"}
-
-
-def weekly_recipients() -> list[User]:
-    """Active supervisors and admins with an address who have not turned emails off."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.role.in_((Role.SUPERVISOR, Role.ADMIN)), User.is_active)
-            .where(User.notify_by_email, User.email != "")
-            .order_by(User.id)
-        )
-    )
-
-
-def _zone(user: User) -> ZoneInfo:
-    name = user.timezone if is_valid_timezone(user.timezone) else None
-    return ZoneInfo(name or current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def send_weekly(*, now: datetime, progress: Callable[[User], None] | None = None) -> list[User]:
-    """Queue the weekly summary to every recipient, in their language and time zone (one
-    summary per time zone). The caller commits; the outbox sends after the commit."""
-    from portal.domain.analytics import goal_lists
-
-    summaries: dict[str, Weekly] = {}
-    active = goal_lists.active_goals(now)
-    recipients = weekly_recipients()
-    base = current_app.config["BASE_URL"]
-    for user in recipients:
-        tz = _zone(user)
-        if tz.key not in summaries:
-            summaries[tz.key] = weekly_summary(now=now, tz=tz)
-        summary = summaries[tz.key]
-        mail.send_template(
-            WEEKLY_TEMPLATE,
-            to=user.email,
-            language=user.language,
-            name=user.name,
-            summary=summary,
-            goals=active,
-            metrics=metrics.METRICS,
-            link=(
-                f"{base}/supervisor/reports?period=custom&first={summary.this_week.first}"
-                f"&last={summary.this_week.last}&group=day"
-            ),
-        )
-        if progress is not None:
-            progress(user)
-    return recipients
