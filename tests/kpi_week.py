@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from portal.domain import cases, escalations
-from portal.domain.analytics import kpi
+from portal.domain.analytics import periods
 from portal.extensions import db as _db
 from portal.models import CaseStatus, Feedback, FeedbackKind, Role
 from tests.factories import make_calendar, make_policy, make_queue, make_user
 
 UTC_ZONE = ZoneInfo("UTC")
-WEEK = kpi.Period(date(2026, 11, 2), date(2026, 11, 8), UTC_ZONE)
+WEEK = periods.Period(date(2026, 11, 2), date(2026, 11, 8), UTC_ZONE)
 NOW = datetime(2026, 11, 6, 18, 0, tzinfo=UTC)  # Friday evening, after everything below
 
 

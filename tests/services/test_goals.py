@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.domain.analytics import goals, kpi
+from portal.domain.analytics import (
+    dashboard_figures,
+    goal_alerts,
+    goal_edits,
+    goal_lists,
+    goal_progress,
+    metrics,
+    periods,
+)
 from portal.kernel import inbox
 from portal.models import (
     CaseStatus,
@@ -75,39 +83,39 @@ def resolve_cases(count: int, *, at: datetime, assignee: User | None = None, que
 @pytest.mark.parametrize(
     "actual,progress,forecast,status",
     [
-        (45, 45.0, 90.0, goals.AT_RISK),  # less than expected (50), within the margin
-        (38, 38.0, 76.0, goals.BEHIND),  # more than 10 points below expected
-        (55, 55.0, 110.0, goals.ON_TRACK),
-        (100, 100.0, 200.0, goals.ACHIEVED),  # a count that reached its target early
-        (130, 130.0, 260.0, goals.ACHIEVED),
+        (45, 45.0, 90.0, goal_progress.AT_RISK),  # less than expected (50), within the margin
+        (38, 38.0, 76.0, goal_progress.BEHIND),  # more than 10 points below expected
+        (55, 55.0, 110.0, goal_progress.ON_TRACK),
+        (100, 100.0, 200.0, goal_progress.ACHIEVED),  # a count that reached its target early
+        (130, 130.0, 260.0, goal_progress.ACHIEVED),
     ],
 )
 def test_a_count_is_expected_to_grow_with_time(app, actual, progress, forecast, status):
-    measured = goals.measure(goal(), actual, now=NOW)
+    measured = goal_progress.measure(goal(), actual, now=NOW)
     assert measured.progress_percent == progress
     assert measured.expected_percent == 50.0
     assert measured.forecast == forecast
     assert measured.status == status
-    assert measured.status_label is goals.STATUS_LABELS[status]
+    assert measured.status_label is goal_progress.STATUS_LABELS[status]
 
 
 def test_a_count_at_the_very_start_has_no_forecast(app):
-    measured = goals.measure(goal(), 0, now=datetime(2026, 3, 1, tzinfo=UTC))
+    measured = goal_progress.measure(goal(), 0, now=datetime(2026, 3, 1, tzinfo=UTC))
     assert (measured.expected_percent, measured.forecast) == (0.0, None)
-    assert measured.status == goals.ON_TRACK
+    assert measured.status == goal_progress.ON_TRACK
 
 
 @pytest.mark.parametrize(
     "actual,progress,status",
     [
-        (72.0, 102.9, goals.ON_TRACK),
-        (65.0, 92.9, goals.AT_RISK),
-        (60.0, 85.7, goals.BEHIND),
-        (None, None, goals.AT_RISK),  # nothing measured yet: on track cannot be claimed
+        (72.0, 102.9, goal_progress.ON_TRACK),
+        (65.0, 92.9, goal_progress.AT_RISK),
+        (60.0, 85.7, goal_progress.BEHIND),
+        (None, None, goal_progress.AT_RISK),  # nothing measured yet: on track cannot be claimed
     ],
 )
 def test_a_rate_is_expected_at_its_target_all_along(app, actual, progress, status):
-    measured = goals.measure(goal("first_contact_resolution", 70.0), actual, now=NOW)
+    measured = goal_progress.measure(goal("first_contact_resolution", 70.0), actual, now=NOW)
     assert measured.progress_percent == progress
     assert measured.expected_percent == 100.0
     assert measured.forecast == actual
@@ -117,43 +125,43 @@ def test_a_rate_is_expected_at_its_target_all_along(app, actual, progress, statu
 @pytest.mark.parametrize(
     "actual,progress,status",
     [
-        (50.0, 100.0, goals.ON_TRACK),
-        (60.0, 100.0, goals.ON_TRACK),
-        (64.0, 93.8, goals.AT_RISK),
-        (70.0, 85.7, goals.BEHIND),
+        (50.0, 100.0, goal_progress.ON_TRACK),
+        (60.0, 100.0, goal_progress.ON_TRACK),
+        (64.0, 93.8, goal_progress.AT_RISK),
+        (70.0, 85.7, goal_progress.BEHIND),
     ],
 )
 def test_an_at_most_goal_is_full_while_within_its_limit(app, actual, progress, status):
     ceiling = goal("first_response_median", 60.0, GoalDirection.AT_MOST)
-    measured = goals.measure(ceiling, actual, now=NOW)
+    measured = goal_progress.measure(ceiling, actual, now=NOW)
     assert (measured.progress_percent, measured.expected_percent) == (progress, 100.0)
     assert measured.status == status
 
 
 def test_an_at_most_count_on_course_to_overshoot_is_at_risk(app):
     ceiling = goal("created", 100.0, GoalDirection.AT_MOST)
-    measured = goals.measure(ceiling, 60, now=NOW)
+    measured = goal_progress.measure(ceiling, 60, now=NOW)
     assert (measured.progress_percent, measured.forecast) == (100.0, 120.0)
-    assert measured.status == goals.AT_RISK
+    assert measured.status == goal_progress.AT_RISK
 
 
 def test_zero_targets(app):
-    assert goals.progress_percent(0, 0, GoalDirection.AT_LEAST) == 100.0
-    assert goals.progress_percent(0, 0, GoalDirection.AT_MOST) == 100.0
-    assert goals.progress_percent(3, 0, GoalDirection.AT_MOST) == 0.0
+    assert goal_progress.progress_percent(0, 0, GoalDirection.AT_LEAST) == 100.0
+    assert goal_progress.progress_percent(0, 0, GoalDirection.AT_MOST) == 100.0
+    assert goal_progress.progress_percent(3, 0, GoalDirection.AT_MOST) == 0.0
 
 
 def test_status_before_and_after_the_period(app):
     before = datetime(2026, 2, 28, 23, 0, tzinfo=UTC)
     after = datetime(2026, 3, 31, 0, 0, tzinfo=UTC)
-    assert goals.measure(goal(), None, now=before).status == goals.NOT_STARTED
-    assert goals.measure(goal(), 100, now=after).status == goals.ACHIEVED
-    assert goals.measure(goal(), 99, now=after).status == goals.MISSED
-    assert goals.measure(goal(), None, now=after).status == goals.MISSED
+    assert goal_progress.measure(goal(), None, now=before).status == goal_progress.NOT_STARTED
+    assert goal_progress.measure(goal(), 100, now=after).status == goal_progress.ACHIEVED
+    assert goal_progress.measure(goal(), 99, now=after).status == goal_progress.MISSED
+    assert goal_progress.measure(goal(), None, now=after).status == goal_progress.MISSED
     rate = goal("first_contact_resolution", 70.0)
-    assert goals.measure(rate, 70.0, now=after).status == goals.ACHIEVED
+    assert goal_progress.measure(rate, 70.0, now=after).status == goal_progress.ACHIEVED
     ceiling = goal("first_response_median", 60.0, GoalDirection.AT_MOST)
-    assert goals.measure(ceiling, 61.0, now=after).status == goals.MISSED
+    assert goal_progress.measure(ceiling, 61.0, now=after).status == goal_progress.MISSED
 
 
 # --- actuals ----------------------------------------------------------------------------------
@@ -193,12 +201,18 @@ def test_actual_equals_the_dashboard_figure(team, db):
         {"owner_kind": GoalOwnerKind.TIER, "owner_tier": 1},
         {"owner_kind": GoalOwnerKind.TEAM},
     ]
-    made = [saved_goal(db, metric=metric, **owner) for metric in kpi.METRICS for owner in owners]
-    measured = goals.evaluate(made, now=NOW)
+    made = [
+        saved_goal(db, metric=metric, **owner) for metric in metrics.METRICS for owner in owners
+    ]
+    measured = goal_lists.evaluate(made, now=NOW)
     for progress in measured:
-        period = kpi.Period(FIRST, LAST, goals.site_timezone())
-        board = kpi.dashboard(goals.owner_scope(progress.goal), period, now=NOW)
-        assert progress.actual == kpi.dashboard_value(board, progress.goal.metric), progress.goal
+        period = periods.Period(FIRST, LAST, goal_progress.site_timezone())
+        board = dashboard_figures.dashboard(
+            goal_progress.owner_scope(progress.goal), period, now=NOW
+        )
+        assert progress.actual == metrics.dashboard_value(board, progress.goal.metric), (
+            progress.goal
+        )
     resolved = {str(p.goal.owner_kind): p.actual for p in measured if p.goal.metric == "resolved"}
     assert resolved == {"agent": 3, "queue": 2, "tier": 5, "team": 6}
 
@@ -209,7 +223,7 @@ def test_the_period_is_counted_in_the_site_time_zone(app, team, db):
     resolve_cases(1, at=datetime(2026, 3, 1, 21, 0, tzinfo=UTC))
     march_first = saved_goal(db, period_start=FIRST, period_end=FIRST, name="First")
     march_second = saved_goal(db, period_start=date(2026, 3, 2), period_end=date(2026, 3, 2))
-    first, second = goals.evaluate([march_first, march_second], now=NOW)
+    first, second = goal_lists.evaluate([march_first, march_second], now=NOW)
     assert (first.actual, second.actual) == (0, 1)
 
 
@@ -217,7 +231,7 @@ def test_active_goals_are_those_whose_period_contains_today(team, db):
     current = saved_goal(db, name="Current")
     saved_goal(db, name="Past", period_start=date(2026, 2, 1), period_end=date(2026, 2, 28))
     saved_goal(db, name="Upcoming", period_start=date(2026, 4, 1), period_end=date(2026, 4, 30))
-    assert [p.goal for p in goals.active_goals(NOW)] == [current]
+    assert [p.goal for p in goal_lists.active_goals(NOW)] == [current]
 
 
 def test_a_user_sees_own_queue_tier_and_team_goals(team, db):
@@ -230,10 +244,10 @@ def test_a_user_sees_own_queue_tier_and_team_goals(team, db):
     saved_goal(db, name="Tier 1", owner_kind=GoalOwnerKind.TIER, owner_tier=1)
     saved_goal(db, name="Tier 2", owner_kind=GoalOwnerKind.TIER, owner_tier=2)
     saved_goal(db, name="Team")
-    names = sorted(p.goal.name for p in goals.goals_for_user(team["ana"], NOW))
+    names = sorted(p.goal.name for p in goal_lists.goals_for_user(team["ana"], NOW))
     assert names == ["Ana's", "Front", "Team", "Tier 1"]
     customer = factories.make_user(Role.CUSTOMER)
-    assert goals.goals_for_user(customer, NOW) == []
+    assert goal_lists.goals_for_user(customer, NOW) == []
 
 
 # --- alerts -----------------------------------------------------------------------------------
@@ -253,7 +267,7 @@ def emails(db) -> list[dict]:
 
 
 def sweep(db, at: datetime) -> int:
-    sent = goals.sweep(now=at)
+    sent = goal_alerts.sweep(now=at)
     db.session.commit()
     return sent
 
@@ -347,12 +361,12 @@ def test_changing_what_is_measured_re_arms_alerts(team, ana_goal, db):
     assert sweep(db, day(2)) == 1
     values = {
         field: getattr(ana_goal, field)
-        for field in (*goals.MEASURED_FIELDS, "name", "behind_margin")
+        for field in (*goal_edits.MEASURED_FIELDS, "name", "behind_margin")
     }
-    goals.update_goal(ana_goal, by=team["boss"], **{**values, "name": "Renamed"})
+    goal_edits.update_goal(ana_goal, by=team["boss"], **{**values, "name": "Renamed"})
     db.session.commit()
     assert ana_goal.alerted_thresholds == "75"  # a new name is not a new measurement
-    goals.update_goal(ana_goal, by=team["boss"], **{**values, "target": 9.0})
+    goal_edits.update_goal(ana_goal, by=team["boss"], **{**values, "target": 9.0})
     db.session.commit()
     assert ana_goal.alerted_thresholds == ""
     assert sweep(db, day(3)) == 1  # 8 of 9 is 88.9%: the 75% milestone again
@@ -389,7 +403,7 @@ def test_two_sweeps_at_once_alert_exactly_once(app, team, ana_goal, db, run):
 
             try:
                 barrier.wait()
-                results.append(goals.sweep(now=day(2)))
+                results.append(goal_alerts.sweep(now=day(2)))
                 database.session.commit()
             except Exception as exc:  # noqa: BLE001 - reported below
                 database.session.rollback()
@@ -408,8 +422,8 @@ def test_two_sweeps_at_once_alert_exactly_once(app, team, ana_goal, db, run):
 
 
 def test_thresholds_are_read_as_typed_on_a_persian_or_arabic_keyboard():
-    assert goals.parse_thresholds("۵۰، ۷۵،100") == [50, 75, 100]
-    assert goals.parse_thresholds("٧٥ ,100, 75") == [75, 100]
-    assert goals.parse_thresholds("") == []
+    assert goal_progress.parse_thresholds("۵۰، ۷۵،100") == [50, 75, 100]
+    assert goal_progress.parse_thresholds("٧٥ ,100, 75") == [75, 100]
+    assert goal_progress.parse_thresholds("") == []
     with pytest.raises(ValueError):
-        goals.parse_thresholds("75; 100")
+        goal_progress.parse_thresholds("75; 100")

@@ -12,14 +12,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.domain.analytics import kpi, reports
+from portal.domain.analytics import (
+    measures,
+    metrics,
+    period_figures,
+    periods,
+    report_figures,
+    reports,
+    scopes,
+)
 from portal.models import CaseStatus, Channel, Escalation, Feedback, FeedbackKind, Role
 from tests import factories
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 # Sunday 1 to Saturday 14 November 2026, Tehran days.
-FORTNIGHT = kpi.Period(date(2026, 11, 1), date(2026, 11, 14), TEHRAN)
+FORTNIGHT = periods.Period(date(2026, 11, 1), date(2026, 11, 14), TEHRAN)
 # Figures a report row carries, by their kpi.METRICS names.
 ROW_METRICS = (
     "created",
@@ -129,43 +137,47 @@ def desk(db):
             "acme": acme, "globex": globex, **made}  # fmt: skip
 
 
-def assert_matches_kpi(scope: kpi.Scope, figures: kpi.Figures) -> None:
+def assert_matches_kpi(scope: scopes.Scope, figures: report_figures.Figures) -> None:
     when = figures.period
     for metric in ROW_METRICS:
-        expected = kpi.value(metric, scope, when, now=NOW)
-        assert kpi.figure_value(figures, metric) == expected, (metric, when.first, when.last)
-    escalated = kpi.total_rates(kpi.tier_rates(scope, when)).escalated
+        expected = metrics.value(metric, scope, when, now=NOW)
+        assert report_figures.figure_value(figures, metric) == expected, (
+            metric,
+            when.first,
+            when.last,
+        )
+    escalated = measures.total_rates(period_figures.tier_rates(scope, when)).escalated
     assert figures.escalations == escalated, ("escalations", when.first, when.last)
-    assert figures.csat == kpi.csat(scope, when)
+    assert figures.csat == period_figures.csat(scope, when)
 
 
 FILTERS = [
-    kpi.Filters(),
-    kpi.Filters(account_id="acme"),
-    kpi.Filters(category="billing"),
-    kpi.Filters(channel="email"),
-    kpi.Filters(queue_id="front", agent_id="ana"),
-    kpi.Filters(tier=1, account_id="globex"),
+    scopes.Filters(),
+    scopes.Filters(account_id="acme"),
+    scopes.Filters(category="billing"),
+    scopes.Filters(channel="email"),
+    scopes.Filters(queue_id="front", agent_id="ana"),
+    scopes.Filters(tier=1, account_id="globex"),
 ]
 
 
-def resolved_filters(filters: kpi.Filters, desk) -> kpi.Filters:
+def resolved_filters(filters: scopes.Filters, desk) -> scopes.Filters:
     """Swap the names used in FILTERS for the ids of the desk."""
     values = {}
     for name in ("queue_id", "agent_id", "account_id"):
         value = getattr(filters, name)
         values[name] = desk[value].id if isinstance(value, str) else value
-    return kpi.Filters(
+    return scopes.Filters(
         tier=filters.tier, category=filters.category, channel=filters.channel, **values
     )
 
 
-@pytest.mark.parametrize("grouping", kpi.GROUPINGS)
+@pytest.mark.parametrize("grouping", report_figures.GROUPINGS)
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: repr(f)[8:40])
 def test_every_bucket_equals_kpi_value(desk, grouping, filters):
-    scope = kpi.Scope(filters=resolved_filters(filters, desk))
-    buckets = kpi.split(FORTNIGHT, grouping)
-    rows, total = kpi.grouped(scope, buckets, now=NOW)
+    scope = scopes.Scope(filters=resolved_filters(filters, desk))
+    buckets = report_figures.split(FORTNIGHT, grouping)
+    rows, total = report_figures.grouped(scope, buckets, now=NOW)
     assert [row.period for row in rows] == buckets
     for row in rows:
         assert_matches_kpi(scope, row)
@@ -174,7 +186,9 @@ def test_every_bucket_equals_kpi_value(desk, grouping, filters):
 
 
 def test_buckets_follow_the_readers_days(desk):
-    rows, total = kpi.grouped(kpi.Scope(), kpi.split(FORTNIGHT, "day"), now=NOW)
+    rows, total = report_figures.grouped(
+        scopes.Scope(), report_figures.split(FORTNIGHT, "day"), now=NOW
+    )
     created = {row.period.first.day: row.created for row in rows if row.created}
     # a (UTC 31 Oct) is Tehran's 1 Nov; h is Tehran's 14th; `early` and `late` are outside.
     assert created == {1: 1, 2: 1, 3: 1, 4: 1, 7: 1, 9: 1, 10: 1, 14: 1}
@@ -185,25 +199,25 @@ def test_buckets_follow_the_readers_days(desk):
 
 
 def test_weeks_and_months_are_cut_at_the_period(desk):
-    weeks = kpi.split(FORTNIGHT, "week")
+    weeks = report_figures.split(FORTNIGHT, "week")
     assert [(w.first.day, w.last.day) for w in weeks] == [(1, 1), (2, 8), (9, 14)]
-    saturday_weeks = kpi.split(FORTNIGHT, "week", week_starts=reports.SATURDAY)
+    saturday_weeks = report_figures.split(FORTNIGHT, "week", week_starts=reports.SATURDAY)
     assert [(w.first.day, w.last.day) for w in saturday_weeks] == [(1, 6), (7, 13), (14, 14)]
     # Aban 1405 ends on Gregorian 21 November.
-    autumn = kpi.Period(date(2026, 10, 15), date(2026, 12, 10), TEHRAN)
-    jalali = kpi.split(autumn, "month", jalali=True)
+    autumn = periods.Period(date(2026, 10, 15), date(2026, 12, 10), TEHRAN)
+    jalali = report_figures.split(autumn, "month", jalali=True)
     assert [(m.first, m.last) for m in jalali] == [
         (date(2026, 10, 15), date(2026, 10, 22)),
         (date(2026, 10, 23), date(2026, 11, 21)),
         (date(2026, 11, 22), date(2026, 12, 10)),
     ]
-    assert len(kpi.split(autumn, "month")) == 3
+    assert len(report_figures.split(autumn, "month")) == 3
 
 
 def test_filters_narrow_by_account_category_and_channel(desk):
     def totals(**filters):
-        scope = kpi.Scope(filters=kpi.Filters(**filters))
-        return kpi.grouped(scope, [FORTNIGHT], now=NOW)[1]
+        scope = scopes.Scope(filters=scopes.Filters(**filters))
+        return report_figures.grouped(scope, [FORTNIGHT], now=NOW)[1]
 
     acme = totals(account_id=desk["acme"].id)
     assert (acme.created, acme.resolutions.count) == (5, 2)  # a b e g h; a b
@@ -221,14 +235,14 @@ def test_filters_narrow_by_account_category_and_channel(desk):
 def test_a_filter_means_what_the_same_scope_means(desk, kind):
     ids = {"queue": desk["front"].id, "tier": 1, "agent": desk["ana"].id}
     names = {"queue": "queue_id", "tier": "tier", "agent": "agent_id"}
-    scope = kpi.Scope(kind, ids[kind])
-    filtered = kpi.Scope(filters=kpi.Filters(**{names[kind]: ids[kind]}))
-    for metric in kpi.METRICS:
-        assert kpi.value(metric, filtered, FORTNIGHT, now=NOW) == kpi.value(
+    scope = scopes.Scope(kind, ids[kind])
+    filtered = scopes.Scope(filters=scopes.Filters(**{names[kind]: ids[kind]}))
+    for metric in metrics.METRICS:
+        assert metrics.value(metric, filtered, FORTNIGHT, now=NOW) == metrics.value(
             metric, scope, FORTNIGHT, now=NOW
         ), metric
 
 
 def test_escalation_reasons_count_escalations_only(desk):
-    reasons = kpi.escalation_reasons(kpi.Scope(), FORTNIGHT)
+    reasons = period_figures.escalation_reasons(scopes.Scope(), FORTNIGHT)
     assert reasons == [("Needs a specialist", 2), ("SLA breach", 1)]

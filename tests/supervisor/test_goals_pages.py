@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.domain.analytics import kpi
+from portal.domain.analytics import metrics
 from portal.models import CaseStatus, Goal, GoalDirection, GoalOwnerKind, Role
 from tests import factories
 
@@ -243,7 +243,7 @@ def test_list_query_count_does_not_grow_with_the_goals(
     queue = factories.make_queue(1)
     figures = []
     monkeypatch.setattr(
-        kpi, "value", lambda metric, scope, when, *, now: figures.append(scope) or 1.0
+        metrics, "value", lambda metric, scope, when, *, now: figures.append(scope) or 1.0
     )
 
     def add_goals(n):

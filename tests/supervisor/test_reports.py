@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from portal.domain import analytics
-from portal.domain.analytics import reports
+from portal.domain.analytics import report_cases, reports, weekly_report
 from portal.models import CaseStatus, Channel, Escalation, Goal, GoalOwnerKind, Role
 from portal.models._base import utcnow
 from tests import factories
@@ -141,7 +141,7 @@ def test_the_case_list_is_formula_safe(client, supervisor, db):
     response = client.get("/supervisor/reports/cases.csv", query_string=FORTNIGHT)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = read_csv(response)
-    assert rows[0] == list(reports.CASE_HEADER)
+    assert rows[0] == list(report_cases.CASE_HEADER)
     by_subject = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert set(by_subject) == {"'=1+1", "'+cmd", "'-2+3", "'@SUM(A1)", "Plain"}
     plain = by_subject["Plain"]
@@ -248,7 +248,7 @@ def test_weekly_report_with_nobody_to_tell(app, db, smtp):
 
 
 def test_weekly_figures_are_the_kpi_modules(db):
-    from portal.domain.analytics import kpi
+    from portal.domain.analytics import metrics, scopes
 
     now = utcnow()
     contact = factories.make_contact(factories.make_account())
@@ -257,9 +257,13 @@ def test_weekly_figures_are_the_kpi_modules(db):
         first_response_minutes=42, first_response_due_at=now + timedelta(hours=1),
     )  # fmt: skip
     db.session.commit()
-    summary = reports.weekly_summary(now=now, tz=ZoneInfo("UTC"))
+    summary = weekly_report.weekly_summary(now=now, tz=ZoneInfo("UTC"))
     for row in summary.figures:
-        assert row.this_week == kpi.value(row.metric.key, kpi.Scope(), summary.this_week, now=now)
-        assert row.last_week == kpi.value(row.metric.key, kpi.Scope(), summary.last_week, now=now)
+        assert row.this_week == metrics.value(
+            row.metric.key, scopes.Scope(), summary.this_week, now=now
+        )
+        assert row.last_week == metrics.value(
+            row.metric.key, scopes.Scope(), summary.last_week, now=now
+        )
     assert summary.this_week.last == now.date() - timedelta(days=1)
     assert summary.last_week.first == now.date() - timedelta(days=14)

@@ -9,37 +9,37 @@ from flask_babel import ngettext
 
 from portal import i18n
 from portal.domain import voc
-from portal.domain.analytics import kpi
+from portal.domain.analytics import dashboard_figures, metrics, periods, scopes
 from portal.kernel import numbers
 
 
 def parse_day(text: str) -> date:
-    """A typed day (i18n.parse_day: any digits, Jalali years before 1700) or kpi.PeriodError."""
+    """A typed day (i18n.parse_day: any digits, Jalali years before 1700) or periods.PeriodError."""
     try:
         return i18n.parse_day(text)
     except i18n.BadDay as error:
-        raise kpi.PeriodError(str(error)) from None
+        raise periods.PeriodError(str(error)) from None
 
 
-def parse_scope(text: str) -> kpi.Scope:
+def parse_scope(text: str) -> scopes.Scope:
     """`all`, `queue:3`, `tier:2` or `agent:7`."""
     kind, _, number = (text or "all").partition(":")
     if kind == "all" and not number:
-        return kpi.Scope()
+        return scopes.Scope()
     ident = numbers.parse_id(number) if kind in ("queue", "tier", "agent") else None
-    if ident is not None and (kind != "tier" or ident in kpi.TIERS):
-        return kpi.Scope(kind, ident)
-    raise kpi.ScopeError(_l("Choose whose work to show from the list."))
+    if ident is not None and (kind != "tier" or ident in scopes.TIERS):
+        return scopes.Scope(kind, ident)
+    raise scopes.ScopeError(_l("Choose whose work to show from the list."))
 
 
-def rows(board: kpi.Dashboard) -> list[tuple[str, str, object]]:
+def rows(board: dashboard_figures.Dashboard) -> list[tuple[str, str, object]]:
     """(figure, for whom, value) rows of everything on the dashboard, tables included."""
     team = str(_l("Everyone in the scope"))
     out: list[tuple[str, str, object]] = [
         (str(_l("Period")), team, f"{board.period.first.isoformat()}/{board.period.last}"),
     ]
-    for key, metric in kpi.METRICS.items():
-        out.append((str(metric.label), team, kpi.dashboard_value(board, key)))
+    for key, metric in metrics.METRICS.items():
+        out.append((str(metric.label), team, metrics.dashboard_value(board, key)))
     for bucket in board.backlog:
         out.append((str(_l("Backlog now")), age_label(bucket), bucket.count))
     for day in board.days:
@@ -58,7 +58,7 @@ def rows(board: kpi.Dashboard) -> list[tuple[str, str, object]]:
     return out
 
 
-def age_label(bucket: kpi.AgeBucket) -> str:
+def age_label(bucket: dashboard_figures.AgeBucket) -> str:
     """ "Under 1 day", "1 to 3 days", "Over 7 days" (Western digits: pages apply `digits`)."""
     if bucket.high_days is None:
         low = bucket.low_days
@@ -75,12 +75,12 @@ def age_label(bucket: kpi.AgeBucket) -> str:
     )
 
 
-def as_json(board: kpi.Dashboard) -> dict:
-    """The dashboard for API clients: metric keys as in kpi.METRICS, minutes, percentages."""
+def as_json(board: dashboard_figures.Dashboard) -> dict:
+    """The dashboard for API clients: metric keys as in metrics.METRICS, minutes, percentages."""
     return {
         "period": {"first": board.period.first.isoformat(), "last": board.period.last.isoformat()},
         "scope": {"kind": board.scope.kind, "id": board.scope.id},
-        "metrics": {key: kpi.dashboard_value(board, key) for key in kpi.METRICS},
+        "metrics": {key: metrics.dashboard_value(board, key) for key in metrics.METRICS},
         "backlog": [
             {"min_days": b.low_days, "max_days": b.high_days, "cases": b.count}
             for b in board.backlog
@@ -115,7 +115,7 @@ def as_json(board: kpi.Dashboard) -> dict:
     }
 
 
-def to_csv(board: kpi.Dashboard) -> str:
+def to_csv(board: dashboard_figures.Dashboard) -> str:
     """The dashboard as formula-safe CSV (minutes are business minutes)."""
     header = (str(_l("Figure")), str(_l("For")), str(_l("Value")))
     return voc.dashboard_csv(rows(board), header)
