@@ -405,12 +405,12 @@ class TimedLog(StatementLog):
 
 
 def _caller() -> str:
-    """The KPI functions on the stack, outermost first, below `kpi.dashboard`."""
+    """The KPI functions on the stack, outermost first, below `analytics.dashboard`."""
     names, frame = [], sys._getframe(2)
     while frame is not None:
         path = frame.f_code.co_filename.replace("\\", "/")
         name = frame.f_code.co_name
-        if path.endswith("portal/domain/analytics/kpi.py") and name != "dashboard":
+        if "portal/domain/analytics/" in path and name != "dashboard":
             names.append(name)
         elif path.endswith("portal/domain/voc/score_figures.py"):
             names.append(f"voc_metrics.{name}")
@@ -458,7 +458,7 @@ def breakdown(client, log: TimedLog, engine: sa.Engine, path: str) -> None:
     click.echo(
         f"\nKPI queries of one GET {path} ({len(statements)} statements, {total_ms:.0f} ms in "
         f"all, {in_request:.0f} ms inside cursor.execute). Grouped by the statement's first "
-        f"line and its caller in kpi.py; 'alone' is the median of {REPLAYS} runs of the same "
+        f"line and its caller in the analytics package; 'alone' is the median of {REPLAYS} runs of the same "
         "statement on its own connection, all rows fetched (SQLite's execute only steps to "
         "the first row, so 'in request' misses the fetch there):"
     )

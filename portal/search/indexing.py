@@ -63,7 +63,7 @@ _WATCHED_NAMES = {Account: ("name", "email_domain"), Contact: ("name", "email"),
 _CASE_COLUMN = {Account: Case.account_id, Contact: Case.requester_id, Queue: Case.queue_id}
 _PENDING = "search_pending_case_ids"
 _ENQUEUED = "search_enqueued_case_ids"
-# Where portal/services/outbox.py's flush hook lists the message ids to deliver after commit.
+# Where portal/infra/outbox.py's flush hook lists the message ids to deliver after commit.
 _OUTBOX_FLUSHED = "outbox_flushed"
 
 
