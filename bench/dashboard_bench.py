@@ -85,7 +85,7 @@ from portal.models import (
 from portal.models._base import utcnow
 
 DASHBOARD = "/supervisor/dashboard"
-DONE = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+DONE = CaseStatus.DONE
 # History added to resolved cases before the backfill (shares of resolved cases).
 SECOND_REPLY_SHARE = 0.40
 PENDING_SHARE = 0.15
@@ -458,9 +458,9 @@ def breakdown(client, log: TimedLog, engine: sa.Engine, path: str) -> None:
     click.echo(
         f"\nKPI queries of one GET {path} ({len(statements)} statements, {total_ms:.0f} ms in "
         f"all, {in_request:.0f} ms inside cursor.execute). Grouped by the statement's first "
-        f"line and its caller in the analytics package; 'alone' is the median of {REPLAYS} runs of the same "
-        "statement on its own connection, all rows fetched (SQLite's execute only steps to "
-        "the first row, so 'in request' misses the fetch there):"
+        f"line and its caller in the analytics package; 'alone' is the median of {REPLAYS} runs "
+        "of the same statement on its own connection, all rows fetched (SQLite's execute only "
+        "steps to the first row, so 'in request' misses the fetch there):"
     )
     rows = [
         (

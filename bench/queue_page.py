@@ -104,7 +104,7 @@ RESOLUTION_TARGET = {
     Priority.LOW: timedelta(days=7),
 }
 # The queue page's default filter (`active`): new, open and pending.
-ACTIVE = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
+ACTIVE = CaseStatus.WORKING
 CSRF_PATTERN = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
 )
@@ -306,7 +306,7 @@ def _case_row(rng, case_id, queue, scenario, account_id, requester_id, assignees
     if status is not CaseStatus.NEW:
         late_or_early = FIRST_RESPONSE_TARGET[priority] * rng.uniform(0.05, 1.4)
         responded_at = min(created_at + late_or_early, now - timedelta(minutes=1))
-    if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+    if status in CaseStatus.DONE:
         took = RESOLUTION_TARGET[priority] * rng.uniform(0.1, 1.5)
         resolved_at = max(min(created_at + took, now - timedelta(minutes=2)), responded_at)
         if status is CaseStatus.CLOSED:

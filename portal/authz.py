@@ -36,7 +36,6 @@ from portal.models import (
     User,
 )
 
-STAFF_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
 ACCOUNT_WIDE_ROLES = (ContactRoleKind.ACCOUNT_ADMIN, ContactRoleKind.DECISION_MAKER)
 
 
@@ -64,18 +63,18 @@ def roles_required(*roles: Role):
     return decorate
 
 
-staff_required = roles_required(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
-supervisor_required = roles_required(Role.SUPERVISOR, Role.ADMIN)
+staff_required = roles_required(*Role.STAFF)
+supervisor_required = roles_required(*Role.MANAGERS)
 admin_required = roles_required(Role.ADMIN)
 customer_required = roles_required(Role.CUSTOMER)
 
 
 def is_staff(user: User) -> bool:
-    return user.is_authenticated and user.role in STAFF_ROLES
+    return user.is_authenticated and user.role in Role.STAFF
 
 
 def sees_all_queues(user: User) -> bool:
-    return user.role in (Role.SUPERVISOR, Role.ADMIN)
+    return user.role in Role.MANAGERS
 
 
 def can_see_internal_notes(user: User) -> bool:
@@ -212,7 +211,7 @@ def can_work_case(user: User, case: Case) -> bool:
 
 def can_merge_contacts(user: User) -> bool:
     """Merging contacts (and undoing a merge) moves cases and logins: supervisors and admins."""
-    return user.is_authenticated and user.is_active and user.role in (Role.SUPERVISOR, Role.ADMIN)
+    return user.is_authenticated and user.is_active and user.role in Role.MANAGERS
 
 
 def is_pending(user: User) -> bool:
@@ -246,7 +245,7 @@ def can_use_staff_workspace(user: User) -> bool:
 def can_use_supervisor_tools(user: User) -> bool:
     """The supervisor menu, feedback themes and the VoC dashboard: supervisors and admins,
     as `supervisor_required`."""
-    return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.ADMIN)
+    return user.is_authenticated and user.role in Role.MANAGERS
 
 
 def can_speak_for_support(user: User | None) -> bool:

@@ -78,7 +78,7 @@ def make_user(role: str | Role = Role.AGENT, *, verified: bool = True, **overrid
         "name": f"{role.value.title()} {number}",
         "password_hash": _PASSWORD_HASH,
         "role": role,
-        "max_tier": 3 if role in (Role.SUPERVISOR, Role.ADMIN) else 1,
+        "max_tier": 3 if role in Role.MANAGERS else 1,
     }
     if verified:
         values.update(email_verified_at=utcnow(), email_verified_via=AddressProof.SEED)

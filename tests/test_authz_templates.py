@@ -13,7 +13,7 @@ from portal.models._base import utcnow
 
 # Names that decide by role: a template that uses one checks a role itself.
 ROLE_NAMES = {"Role", "is_staff", "is_supervisor", "is_admin", "is_agent", "is_customer"}
-ROLE_NAMES |= {"sees_all_queues", "STAFF_ROLES"}
+ROLE_NAMES |= {"sees_all_queues"}
 
 
 def _role_checks(template: nodes.Template) -> list[tuple[int, str]]:

@@ -89,12 +89,8 @@ def _make_case(rng, scenario, contact, reference, created_at, now) -> Case:
     sla.start_clock(case)
     moment = created_at
     if status is not CaseStatus.NEW:
-        replies = (
-            scenario["replies"]
-            if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
-            else scenario["replies"][:2]
-        )
-        if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and rng.random() < ONE_TOUCH_SHARE:
+        replies = scenario["replies"] if status in CaseStatus.DONE else scenario["replies"][:2]
+        if status in CaseStatus.DONE and rng.random() < ONE_TOUCH_SHARE:
             # Solved with the first answer: a first-contact resolution.
             first_answer = next(n for n, r in enumerate(replies) if r["author"] == "agent")
             replies = replies[: first_answer + 1]
@@ -131,7 +127,7 @@ def _make_case(rng, scenario, contact, reference, created_at, now) -> Case:
                 created_at=moment,
             )
         )
-    if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+    if status in CaseStatus.DONE:
         if rng.random() < REOPEN_SHARE:
             moment = _reopen_and_solve_again(rng, case, contact, assignee, moment, now)
         case.resolved_at = moment

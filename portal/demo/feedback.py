@@ -21,9 +21,7 @@ def seed_feedback(*, seed: int = 2026) -> int:
     if db.session.scalar(db.select(db.func.count()).select_from(Feedback)):
         return 0
     rng = random.Random(seed)
-    done = db.session.scalars(
-        db.select(Case).where(Case.status.in_((CaseStatus.RESOLVED, CaseStatus.CLOSED)))
-    ).all()
+    done = db.session.scalars(db.select(Case).where(Case.status.in_(CaseStatus.DONE))).all()
     added = 0
     for case in done:
         if rng.random() > 0.65 or case.resolved_at is None:

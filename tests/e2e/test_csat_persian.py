@@ -33,7 +33,7 @@ def resolve_a_case_in_persian(live_app) -> str:
             sa.select(Case)
             .where(
                 Case.requester_id == customer.contact_id,
-                Case.status.in_((CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)),
+                Case.status.in_(CaseStatus.WORKING),
             )
             .order_by(Case.id)
             .limit(1)

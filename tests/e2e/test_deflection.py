@@ -23,7 +23,7 @@ def resolved_subject(live_app) -> str:
             authz.visible_cases(me)
             .where(
                 Case.requester_id == me.contact_id,
-                Case.status.in_((CaseStatus.RESOLVED, CaseStatus.CLOSED)),
+                Case.status.in_(CaseStatus.DONE),
             )
             .order_by(Case.id)
             .limit(1)

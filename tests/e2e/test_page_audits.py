@@ -58,7 +58,7 @@ def _open_case(user: User, *conditions):
     return db.session.scalar(
         authz.visible_cases(user)
         .where(
-            Case.status.in_((CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)),
+            Case.status.in_(CaseStatus.WORKING),
             Case.merged_into_id.is_(None),
             *conditions,
         )

@@ -24,7 +24,7 @@ def workable_case(live_app) -> str:
             .where(
                 Case.tier == 1,
                 Case.queue_id.in_(queue_ids),
-                Case.status.in_((CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)),
+                Case.status.in_(CaseStatus.WORKING),
                 Case.merged_into_id.is_(None),
             )
             .order_by(Case.id.desc())

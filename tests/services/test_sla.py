@@ -456,7 +456,7 @@ def test_late_resolution_is_recorded_with_its_lateness(db, policy):
 
 
 def test_unanswered_resolved_or_closed_cases_are_not_recorded(db, policy):
-    for status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+    for status in CaseStatus.DONE:
         case = new_case(monday(9), status=status)
         case.resolved_at = monday(12)
     assert sla.record_breaches(now=tuesday(10)) == []

@@ -56,14 +56,9 @@ def test_visitors_are_sent_to_sign_in(client, open_escalation, method, url):
         for m, u in SUPERVISOR_PAGES + SUPERVISOR_ACTIONS + NOTIFICATIONS + FOLLOWING
     ]
     + [(Role.AGENT, m, u, 403) for m, u in SUPERVISOR_PAGES + SUPERVISOR_ACTIONS + FOLLOWING]
-    + [(role, "get", u, 200) for role in (Role.SUPERVISOR, Role.ADMIN) for _, u in SUPERVISOR_PAGES]
-    + [
-        (role, "get", u, 200)
-        for role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
-        for m, u in NOTIFICATIONS
-        if m == "get"
-    ]
-    + [(role, m, u, 403) for role in (Role.SUPERVISOR, Role.ADMIN) for m, u in FOLLOWING],
+    + [(role, "get", u, 200) for role in Role.MANAGERS for _, u in SUPERVISOR_PAGES]
+    + [(role, "get", u, 200) for role in Role.STAFF for m, u in NOTIFICATIONS if m == "get"]
+    + [(role, m, u, 403) for role in Role.MANAGERS for m, u in FOLLOWING],
 )
 def test_access_by_role(client, login_as, open_escalation, db, role, method, url, status):
     login_as(factories.make_user(role, max_tier=3))

@@ -19,7 +19,7 @@ from portal.infra.unit_of_work import attempt
 from portal.kernel import inbox
 from portal.kernel.errors import InvalidTransition, StaleCase
 from portal.kernel.labels import ESCALATION_STATE_BADGES, ESCALATION_STATE_LABELS
-from portal.models import Case, EscalationState, Queue, User
+from portal.models import Case, CaseStatus, EscalationState, Queue, User
 
 
 def escalation_panel(case: Case) -> dict:
@@ -32,8 +32,7 @@ def escalation_panel(case: Case) -> dict:
     return {
         "form": form,
         "flags_only": not queues,
-        "can_escalate": case.status in escalations.WORKING_STATUSES
-        and authz.can_work_case(me(), case),
+        "can_escalate": case.status in CaseStatus.WORKING and authz.can_work_case(me(), case),
         "history": escalations.history(case),
     }
 

@@ -13,8 +13,6 @@ import sqlalchemy as sa
 from portal.domain.analytics import periods
 from portal.models import Case, CaseStatus, Escalation
 
-DONE = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
-
 
 def in_period(column, when: periods.Period) -> sa.ColumnElement[bool]:
     return sa.and_(column >= when.start, column < when.end)
@@ -23,7 +21,7 @@ def in_period(column, when: periods.Period) -> sa.ColumnElement[bool]:
 def resolved_in(when: periods.Period) -> sa.ColumnElement[bool]:
     """Resolved in the period, or closed in it without having been resolved; done now."""
     return sa.and_(
-        Case.status.in_(DONE),
+        Case.status.in_(CaseStatus.DONE),
         sa.or_(
             in_period(Case.resolved_at, when),
             sa.and_(Case.resolved_at.is_(None), in_period(Case.closed_at, when)),
@@ -49,7 +47,7 @@ def sla_conditions(when: periods.Period, now: datetime) -> dict[str, sa.ColumnEl
         ),
     }
     done_at = sa.func.coalesce(Case.resolved_at, Case.closed_at)
-    resolved_on_time = sa.and_(Case.status.in_(DONE), done_at <= Case.resolution_due_at)
+    resolved_on_time = sa.and_(Case.status.in_(CaseStatus.DONE), done_at <= Case.resolution_due_at)
     responded_on_time = Case.first_responded_at <= Case.first_response_due_at
 
     def not_paused_before(due):
@@ -66,7 +64,7 @@ def sla_conditions(when: periods.Period, now: datetime) -> dict[str, sa.ColumnEl
         "res_met": sa.and_(resolved_in(when), resolved_on_time),
         "res_missed": sa.and_(
             due_passed["resolution"],
-            sa.or_(~Case.status.in_(DONE), done_at > Case.resolution_due_at),
+            sa.or_(~Case.status.in_(CaseStatus.DONE), done_at > Case.resolution_due_at),
             not_paused_before(Case.resolution_due_at),
         ),
     }

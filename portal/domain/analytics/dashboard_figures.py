@@ -18,7 +18,6 @@ from portal.domain.analytics import counting, measures, period_figures, periods,
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Role, User
 
-WORKING = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
 # Backlog age buckets in days: [low, high), the last open-ended.
 AGE_BUCKETS = ((0, 1), (1, 3), (3, 7), (7, 30), (30, None))
 
@@ -34,7 +33,9 @@ def _age_conditions(now: datetime) -> list[sa.ColumnElement[bool]]:
     """An unresolved case's age bucket, one condition per AGE_BUCKETS entry."""
     conditions = []
     for low, high in AGE_BUCKETS:
-        condition = sa.and_(Case.status.in_(WORKING), Case.created_at <= now - timedelta(days=low))
+        condition = sa.and_(
+            Case.status.in_(CaseStatus.WORKING), Case.created_at <= now - timedelta(days=low)
+        )
         if high is not None:
             condition = sa.and_(condition, Case.created_at > now - timedelta(days=high))
         conditions.append(condition)
@@ -49,7 +50,7 @@ def backlog(scope: scopes.Scope, *, now: datetime) -> list[AgeBucket]:
     """Unresolved cases now, by age. One query."""
     columns = [counting.sum_if(c).label(f"b{n}") for n, c in enumerate(_age_conditions(now))]
     row = db.session.execute(
-        sa.select(*columns).where(Case.status.in_(WORKING), *scope.on_cases())
+        sa.select(*columns).where(Case.status.in_(CaseStatus.WORKING), *scope.on_cases())
     ).one()
     return _buckets(row._mapping)
 
@@ -66,7 +67,7 @@ def _case_totals(
         "resolved": resolved,
         "reopened": sa.and_(resolved, Case.reopen_count > 0),
         "first_contact": sa.and_(resolved, Case.reopen_count == 0, Case.agent_replies <= 1),
-        "open": Case.status.in_(WORKING),
+        "open": Case.status.in_(CaseStatus.WORKING),
         **counting.sla_conditions(when, now),
         **{f"b{n}": c for n, c in enumerate(_age_conditions(now))},
     }

@@ -31,7 +31,6 @@ from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
 from portal.models.user import queue_members
 
 EMAIL_TEMPLATE = "goal_alert"
-MANAGING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
 
 def _supervisors() -> list[User]:
@@ -77,7 +76,7 @@ def recipients(goal: Goal) -> list[User]:
 def goal_link(goal: Goal, user: User) -> str:
     """Supervisors get the goal page; agents their home page, where their goals are."""
     base = current_app.config["BASE_URL"]
-    return f"{base}/supervisor/goals/{goal.id}" if user.role in MANAGING_ROLES else f"{base}/"
+    return f"{base}/supervisor/goals/{goal.id}" if user.role in Role.MANAGERS else f"{base}/"
 
 
 def _tell(

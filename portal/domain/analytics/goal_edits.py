@@ -14,7 +14,7 @@ from portal.domain.analytics import goal_progress, metrics, periods, scopes
 from portal.extensions import db
 from portal.i18n import native_digits
 from portal.kernel import audit
-from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, User
+from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
 
 DEFAULT_THRESHOLDS = "75,100"
 # Changing any of these makes a new measurement: its alerts start afresh.
@@ -63,7 +63,7 @@ def _checked(values: dict) -> dict:
     clean.update(owner_user_id=None, owner_queue_id=None, owner_tier=None)
     if kind is GoalOwnerKind.AGENT:
         user = db.session.get(User, values.get("owner_user_id") or 0)
-        if user is None or user.role not in goal_progress.STAFF_ROLES or not user.is_active:
+        if user is None or user.role not in Role.STAFF or not user.is_active:
             errors["owner_user_id"] = _l("Choose an active staff member.")
         else:
             clean["owner_user_id"] = user.id

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain.analytics import goal_progress, metrics
 from portal.extensions import db
 from portal.kernel import lookups
-from portal.models import Goal, GoalOwnerKind, Queue, User
+from portal.models import Goal, GoalOwnerKind, Queue, Role, User
 from portal.models.user import queue_members
 
 HISTORY_LIMIT = 24
@@ -92,7 +92,7 @@ def goals_for_user(user: User, now: datetime) -> list[goal_progress.GoalProgress
     """The current goals that count a staff member's work: their own, their queues', the tiers
     of their queues', and the whole team's (the `HOME_GOALS` ending soonest). Customers have
     none."""
-    if user.role not in goal_progress.STAFF_ROLES:
+    if user.role not in Role.STAFF:
         return []
     memberships = db.session.execute(
         sa.select(Queue.id, Queue.tier)

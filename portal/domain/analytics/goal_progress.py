@@ -35,10 +35,9 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain.analytics import metrics, periods, scopes
 from portal.kernel import numbers
-from portal.models import Goal, GoalDirection, GoalOwnerKind, Role, User
+from portal.models import Goal, GoalDirection, GoalOwnerKind, User
 
 MAX_THRESHOLD = 1000
-STAFF_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 
 NOT_STARTED = "not_started"
 ON_TRACK = "on_track"

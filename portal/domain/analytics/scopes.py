@@ -150,7 +150,5 @@ def queues() -> list[Queue]:
 
 def staff() -> list[User]:
     return db.session.scalars(
-        sa.select(User)
-        .where(User.role.in_((Role.AGENT, Role.SUPERVISOR, Role.ADMIN)), User.is_active)
-        .order_by(User.name)
+        sa.select(User).where(User.role.in_(Role.STAFF), User.is_active).order_by(User.name)
     ).all()

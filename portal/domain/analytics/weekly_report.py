@@ -101,7 +101,7 @@ def weekly_recipients() -> list[User]:
     return list(
         db.session.scalars(
             sa.select(User)
-            .where(User.role.in_((Role.SUPERVISOR, Role.ADMIN)), User.is_active)
+            .where(User.role.in_(Role.MANAGERS), User.is_active)
             .where(User.notify_by_email, User.email != "")
             .order_by(User.id)
         )

@@ -1,7 +1,7 @@
 """Cases: filing, replies, status changes and edits, assignment and routing, followers, macros,
 bulk changes, links and merges, the lists that pages show, deflection and the customer's emails."""
 
-from portal.domain.cases.assignment import WORKING_STATUSES, assign, claim, set_availability
+from portal.domain.cases.assignment import assign, claim, set_availability
 from portal.domain.cases.bulk import apply as apply_bulk
 from portal.domain.cases.deflection import KINDS as DEFLECTION_KINDS
 from portal.domain.cases.deflection import record as record_deflection
@@ -48,7 +48,6 @@ from portal.domain.cases.transitions import (
 __all__ = [
     "CATEGORIES",
     "DEFLECTION_KINDS",
-    "WORKING_STATUSES",
     "BadListRequest",
     "QueueFilters",
     "add_reply",

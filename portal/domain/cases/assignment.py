@@ -14,8 +14,6 @@ from portal.kernel.errors import InvalidTransition, StaleCase
 from portal.models import Case, CaseEvent, CaseStatus, EventKind, User
 from portal.models._base import utcnow
 
-WORKING_STATUSES = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
-
 
 def claim(case: Case, *, by: User, now: datetime | None = None) -> None:
     """Take an unassigned case. One conditional UPDATE: of many agents claiming at once,
@@ -89,7 +87,7 @@ def given(case: Case, to: User, *, by: User | None, event: CaseEvent | None, now
 def open_case_counts(user_ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(
         sa.select(Case.assignee_id, sa.func.count())
-        .where(Case.assignee_id.in_(user_ids), Case.status.in_(WORKING_STATUSES))
+        .where(Case.assignee_id.in_(user_ids), Case.status.in_(CaseStatus.WORKING))
         .group_by(Case.assignee_id)
     ).all()
     return dict(rows)

@@ -8,7 +8,6 @@ from portal.kernel import audit
 from portal.models import Case, CaseStatus, User
 
 MAX_SUGGESTIONS = 5
-DONE = (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value)
 KINDS = ("click", "solved")
 
 
@@ -21,7 +20,7 @@ def suggest(user: User, text: str) -> list[search.Hit]:
     """
     if not text.strip():
         return []
-    return search.similar_cases(user, text, statuses=DONE, limit=MAX_SUGGESTIONS)
+    return search.similar_cases(user, text, statuses=CaseStatus.DONE, limit=MAX_SUGGESTIONS)
 
 
 def record(user: User, *, kind: str, case: Case) -> None:

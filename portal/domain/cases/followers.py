@@ -19,8 +19,6 @@ from portal.kernel.errors import NotAllowed
 from portal.models import Case, CaseEvent, CaseFollower, Escalation, Role, User
 from portal.models._base import utcnow
 
-STAFF_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
-
 
 def _insert():
     """The dialect's INSERT with ON CONFLICT (SQLite and PostgreSQL both have it)."""
@@ -34,7 +32,7 @@ def _insert():
 def record_work(case: Case, user: User | None, *, now: datetime | None = None) -> None:
     """`user` worked the case: they may keep reading it and follow it (again, if they had
     stopped). One statement, safe when two requests record the same person at once."""
-    if user is None or user.role not in STAFF_ROLES:
+    if user is None or user.role not in Role.STAFF:
         return
     if case.id is None:
         db.session.flush()
@@ -82,7 +80,7 @@ def followers(case: Case) -> list[User]:
                 CaseFollower.case_id == case.id,
                 CaseFollower.is_following,
                 User.is_active,
-                User.role.in_(STAFF_ROLES),
+                User.role.in_(Role.STAFF),
             )
             .order_by(User.id)
         ).all()
@@ -113,7 +111,7 @@ def backfill(*, now: datetime | None = None) -> int:
     authors = (
         sa.select(CaseEvent.case_id.label("case_id"), CaseEvent.author_id.label("user_id"))
         .join(User, User.id == CaseEvent.author_id)
-        .where(User.role.in_(STAFF_ROLES))
+        .where(User.role.in_(Role.STAFF))
     )
     requesters = sa.select(Escalation.case_id, Escalation.requested_by_id).where(
         Escalation.requested_by_id.is_not(None)

@@ -88,7 +88,6 @@ def timeline(user: User, case: Case) -> list[CaseEvent]:
 
 # --- Agent lists -----------------------------------------------------------------------------
 
-RUNNING = (CaseStatus.NEW, CaseStatus.OPEN)
 AGENT_SORTS = {
     "due": (Case.resolution_due_at.is_(None), Case.resolution_due_at.asc(), Case.id.asc()),
     "priority": (
@@ -108,7 +107,7 @@ QUEUE_PER_PAGE = 50
 def breached_clause(now) -> sa.ColumnElement[bool]:
     """A running case past a due time it has not met (pending cases' clocks are paused)."""
     return sa.and_(
-        Case.status.in_(RUNNING),
+        Case.status.in_(CaseStatus.RUNNING),
         sa.or_(
             sa.and_(Case.first_responded_at.is_(None), Case.first_response_due_at < now),
             Case.resolution_due_at < now,
@@ -120,7 +119,9 @@ def sla_state_clause(state: str, now) -> sa.ColumnElement[bool]:
     breached = breached_clause(now)
     if state == "breached":
         return breached
-    warning = sa.and_(Case.status.in_(RUNNING), Case.sla_warning_at <= now, sa.not_(breached))
+    warning = sa.and_(
+        Case.status.in_(CaseStatus.RUNNING), Case.sla_warning_at <= now, sa.not_(breached)
+    )
     if state == "warning":
         return warning
     return sa.and_(sa.not_(breached), sa.not_(warning))
@@ -180,7 +181,7 @@ class QueueFilters:
 
     def apply(self, query: sa.Select, user: User, now) -> sa.Select:
         if self.status == "active" or self.status is None:
-            query = query.where(Case.status.in_((*RUNNING, CaseStatus.PENDING)))
+            query = query.where(Case.status.in_((*CaseStatus.RUNNING, CaseStatus.PENDING)))
         elif self.status:
             query = query.where(Case.status == self.status)
         if self.priority:
@@ -231,7 +232,9 @@ def my_work(user: User, *, limit: int = 100) -> list[Case]:
     )
     return db.session.scalars(
         authz.visible_cases(user)
-        .where(Case.assignee_id == user.id, Case.status.in_((*RUNNING, CaseStatus.PENDING)))
+        .where(
+            Case.assignee_id == user.id, Case.status.in_((*CaseStatus.RUNNING, CaseStatus.PENDING))
+        )
         .options(joinedload(Case.requester), joinedload(Case.account), joinedload(Case.queue))
         .order_by(next_due.is_(None), next_due.asc(), Case.id)
         .limit(limit)
@@ -247,7 +250,7 @@ def queue_counts(user: User, queue_ids: list[int]) -> dict[int, dict[str, int]]:
         .where(
             authz.case_filter(user),
             Case.queue_id.in_(queue_ids),
-            Case.status.in_((*RUNNING, CaseStatus.PENDING)),
+            Case.status.in_((*CaseStatus.RUNNING, CaseStatus.PENDING)),
         )
         .group_by(Case.queue_id, Case.status)
     ).all()

@@ -22,7 +22,6 @@ from portal.extensions import db
 from portal.models import BusinessCalendar, Case, CaseEvent, CaseStatus, EventKind
 from portal.models._base import utcnow
 
-DONE = frozenset({CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value})
 PENDING = CaseStatus.PENDING.value
 BACKFILL_BATCH = 500
 
@@ -76,7 +75,9 @@ def apply(case: Case, steps: list[Step], calendar: BusinessCalendar | None, now:
     spans = _pending_spans(steps, now)
     case.agent_replies = sum(1 for s in steps if s.kind == EventKind.PUBLIC_REPLY and s.by_agent)
     case.reopen_count = sum(
-        1 for s in steps if s.field == "status" and s.old in DONE and s.new not in DONE
+        1
+        for s in steps
+        if s.field == "status" and s.old in CaseStatus.DONE and s.new not in CaseStatus.DONE
     )
     created = case.created_at
     responded = case.first_responded_at
@@ -84,7 +85,7 @@ def apply(case: Case, steps: list[Step], calendar: BusinessCalendar | None, now:
         _working_minutes(calendar, spans, created, responded) if responded else None
     )
     done_at = case.resolved_at or case.closed_at
-    finished = CaseStatus(case.status).value in DONE and done_at is not None
+    finished = CaseStatus(case.status).value in CaseStatus.DONE and done_at is not None
     case.resolution_minutes = (
         _working_minutes(calendar, spans, created, done_at) if finished else None
     )

@@ -27,7 +27,7 @@ def eligible_assignees(queue: Queue | None) -> list[User]:
         .where(
             queue_members.c.queue_id == queue.id,
             User.is_active,
-            User.role.in_((Role.AGENT, Role.SUPERVISOR, Role.ADMIN)),
+            User.role.in_(Role.STAFF),
             User.max_tier >= queue.tier,
         )
         .order_by(User.name)
@@ -47,7 +47,7 @@ def queue_agents(queue: Queue | None) -> list[User]:
                 queue_members.c.queue_id == queue.id,
                 AGENT_MEMBERSHIP,
                 User.is_active,
-                User.role.in_((Role.AGENT, Role.SUPERVISOR, Role.ADMIN)),
+                User.role.in_(Role.STAFF),
                 User.max_tier >= queue.tier,
             )
             .order_by(User.name, User.id)

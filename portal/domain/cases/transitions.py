@@ -82,7 +82,7 @@ def can_reopen(case: Case, *, now: datetime | None = None) -> bool:
 
 def solve(case: Case, *, by: User, now: datetime | None = None) -> None:
     """The customer says the case is solved."""
-    if case.status not in (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING):
+    if case.status not in CaseStatus.WORKING:
         raise InvalidTransition(f"cannot solve a {case.status} case")
     change_status(case, CaseStatus.RESOLVED, by=by, now=now)
 

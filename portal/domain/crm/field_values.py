@@ -13,11 +13,10 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from portal import authz
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.kernel.errors import DomainError
-from portal.models import SLAPolicy, User
+from portal.models import Role, SLAPolicy, User
 
 DEFAULT_ENTITLEMENT = "standard"
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -84,7 +83,7 @@ def staff_users() -> list[User]:
     return list(
         db.session.scalars(
             sa.select(User)
-            .where(User.role.in_(authz.STAFF_ROLES), User.is_active.is_(True))
+            .where(User.role.in_(Role.STAFF), User.is_active.is_(True))
             .order_by(User.name)
         )
     )

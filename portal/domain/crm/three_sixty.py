@@ -29,7 +29,6 @@ from portal.models import (
 )
 from portal.models._base import utcnow
 
-OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
 TIMELINE_KINDS = (EventKind.PUBLIC_REPLY, EventKind.INTERNAL_NOTE, EventKind.INTERACTION)
 TIMELINE_LIMIT = 50
 CASES_PER_PAGE = 25
@@ -80,7 +79,9 @@ def _counts(scope: sa.ColumnElement[bool], reader: User, now: datetime) -> CaseC
     row = db.session.execute(
         sa.select(
             sa.func.count(Case.id),
-            sa.func.coalesce(sa.func.sum(sa.case((Case.status.in_(OPEN_STATUSES), 1), else_=0)), 0),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((Case.status.in_(CaseStatus.WORKING), 1), else_=0)), 0
+            ),
             sa.func.coalesce(sa.func.sum(sa.case((Case.created_at >= year_start, 1), else_=0)), 0),
             sa.func.count(Case.resolved_at),
             sa.func.avg(_seconds(Case.created_at, Case.resolved_at)),

@@ -4,7 +4,6 @@ supervisor's inbox and the SLA sweep that escalates on its own."""
 from portal.domain.escalations.answers import accept, resolve, return_to_lower_tier
 from portal.domain.escalations.escalating import (
     MAX_TIER,
-    WORKING_STATUSES,
     escalate,
     higher_queues,
     higher_tier_agents,
@@ -16,7 +15,6 @@ from portal.domain.escalations.steps import is_flag
 __all__ = [
     "INBOX_SORTS",
     "MAX_TIER",
-    "WORKING_STATUSES",
     "accept",
     "escalate",
     "higher_queues",

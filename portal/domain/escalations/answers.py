@@ -21,13 +21,11 @@ from portal.kernel.errors import InvalidTransition, NotAllowed, StaleCase
 from portal.models import Escalation, EscalationState, Queue, Role, User
 from portal.models._base import utcnow
 
-HANDLING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 # Escalations still waiting for a supervisor's answer.
-PENDING_STATES = (EscalationState.OPEN, EscalationState.ACCEPTED)
 
 
 def _require_handler(by: User) -> None:
-    if by is None or by.role not in HANDLING_ROLES or not by.is_active:
+    if by is None or by.role not in Role.MANAGERS or not by.is_active:
         raise NotAllowed("only supervisors and admins handle escalations")
 
 
@@ -37,7 +35,7 @@ def _settle(
     *,
     by: User,
     now: datetime,
-    allowed: tuple[EscalationState, ...] = PENDING_STATES,
+    allowed: tuple[EscalationState, ...] = EscalationState.PENDING,
 ) -> EscalationState:
     """Move the escalation to `state` with one conditional UPDATE; returns the state it left.
 

@@ -21,13 +21,11 @@ from portal.domain.escalations import steps
 from portal.extensions import db
 from portal.kernel import audit, inbox
 from portal.kernel.errors import InvalidTransition
-from portal.models import Case, Escalation, EscalationState, Queue, Role, User
+from portal.models import Case, CaseStatus, Escalation, EscalationState, Queue, Role, User
 from portal.models._base import utcnow
 from portal.models.user import queue_members
 
 MAX_TIER = 3
-WORKING_STATUSES = cases.WORKING_STATUSES
-STAFF_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 
 
 def next_queue(case: Case) -> Queue | None:
@@ -57,7 +55,7 @@ def higher_tier_agents(case: Case) -> list[User]:
                 Queue.tier > case.tier,
                 User.max_tier >= Queue.tier,
                 User.is_active,
-                User.role.in_(STAFF_ROLES),
+                User.role.in_(Role.STAFF),
             )
             .distinct()
             .order_by(User.name, User.id)
@@ -89,7 +87,7 @@ def escalate(
         raise InvalidTransition("an escalation needs a reason")
     if len(reason) > 200:
         raise InvalidTransition("the reason is limited to 200 characters")
-    if case.status not in WORKING_STATUSES:
+    if case.status not in CaseStatus.WORKING:
         raise InvalidTransition(f"a {case.status} case cannot be escalated")
     handoff_note = (handoff_note or "").strip()
     now = now or utcnow()

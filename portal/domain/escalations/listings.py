@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from portal.domain.escalations import answers, escalating, steps
+from portal.domain.escalations import steps
 from portal.extensions import db
 from portal.kernel import lookups
 from portal.models import (
@@ -23,6 +23,7 @@ from portal.models import (
     EventKind,
     Priority,
     Queue,
+    Role,
     User,
 )
 from portal.models.user import queue_members
@@ -113,7 +114,7 @@ def assignable_by_queue(queue_ids: set[int]) -> dict[int, list[User]]:
         .where(
             queue_members.c.queue_id.in_(queue_ids),
             User.is_active,
-            User.role.in_(escalating.STAFF_ROLES),
+            User.role.in_(Role.STAFF),
             User.max_tier >= Queue.tier,
         )
         .order_by(User.name, User.id)
@@ -145,7 +146,7 @@ def pending(*, sort: str = "priority", page: int = 1, per_page: int = 50) -> Inb
     )
     age = (Escalation.created_at.asc(), Escalation.id.asc())
     order = age if sort == "age" else (priority_rank.asc(), *age)
-    condition = Escalation.state.in_(answers.PENDING_STATES)
+    condition = Escalation.state.in_(EscalationState.PENDING)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Escalation).where(condition))
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)

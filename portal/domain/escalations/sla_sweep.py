@@ -26,7 +26,6 @@ from portal.models import Case, CaseStatus, SLABreach, SLANotification, SLAPolic
 
 SLA_BREACH_REASON = "SLA breach"
 SLA_EMAIL_TEMPLATE = "sla_alert"
-RUNNING_STATUSES = (CaseStatus.NEW, CaseStatus.OPEN)
 
 # Kinds of sla_notifications rows (what the sweep did), per clock.
 FIRST_RESPONSE_WARNING = "first_response_warning"
@@ -77,7 +76,7 @@ def _unnotified_breaches() -> list[tuple[int, str, datetime]]:
         sa.select(SLABreach.case_id, kind, SLABreach.due_at)
         .join(Case, Case.id == SLABreach.case_id)
         .where(
-            Case.status.in_(escalating.WORKING_STATUSES),
+            Case.status.in_(CaseStatus.WORKING),
             sa.or_(
                 sa.and_(
                     SLABreach.metric == sla.RESOLUTION,
@@ -108,7 +107,7 @@ def _warning_candidates(now: datetime) -> tuple[list[int], set[tuple[int, str]]]
         sa.select(Case.id)
         .where(
             Case.sla_warning_at <= now,
-            Case.status.in_(RUNNING_STATUSES),
+            Case.status.in_(CaseStatus.RUNNING),
             Case.sla_paused_at.is_(None),
             sa.or_(
                 sa.and_(
@@ -201,7 +200,7 @@ class _Policies:
 def _still_breached(case: Case, kind: str, due_at: datetime) -> bool:
     """The breach still stands on the fresh row: same due time, case being worked, and (for a
     first response) still no reply."""
-    if case.status not in escalating.WORKING_STATUSES:
+    if case.status not in CaseStatus.WORKING:
         return False
     if kind == RESOLUTION_BREACH:
         return case.resolution_due_at == due_at
@@ -255,7 +254,7 @@ def sweep(*, now: datetime) -> SweepOutcome:
         if (case.id, kind) not in claimed:
             continue  # another sweep got there first
         if kind == RESOLUTION_BREACH:
-            if case.status in escalating.WORKING_STATUSES:
+            if case.status in CaseStatus.WORKING:
                 escalating.escalate(case, by=None, reason=SLA_BREACH_REASON, now=now)
                 outcome.escalations += 1
             continue

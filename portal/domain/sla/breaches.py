@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.domain.sla import calendars, clocks, policies
 from portal.extensions import db
-from portal.models import Account, BusinessCalendar, Case, SLABreach, SLAPolicy
+from portal.models import Account, BusinessCalendar, Case, CaseStatus, SLABreach, SLAPolicy
 
 
 def _with_policy_calendar(query: sa.Select) -> sa.Select:
@@ -50,7 +50,7 @@ def _missed_first_responses(now: datetime) -> list[tuple[int, datetime, datetime
         due < now,
         _running_at(due),
         sa.or_(
-            sa.and_(Case.first_responded_at.is_(None), Case.status.not_in(clocks.DONE_STATUSES)),
+            sa.and_(Case.first_responded_at.is_(None), Case.status.not_in(CaseStatus.DONE)),
             Case.first_responded_at > due,
         ),
         _not_recorded(clocks.FIRST_RESPONSE, due),
@@ -64,7 +64,7 @@ def _missed_first_responses(now: datetime) -> list[tuple[int, datetime, datetime
 def _missed_resolutions(now: datetime) -> list[tuple[int, datetime, datetime, int | None]]:
     """(case id, due time, end of the lateness, calendar id) of unrecorded resolution misses."""
     due = Case.resolution_due_at
-    done = Case.status.in_(clocks.DONE_STATUSES)
+    done = Case.status.in_(CaseStatus.DONE)
     query = _with_policy_calendar(
         sa.select(
             Case.id,
@@ -86,9 +86,7 @@ def _missed_resolutions(now: datetime) -> list[tuple[int, datetime, datetime, in
         (
             case_id,
             due_at,
-            (resolved_at or closed_at if status in clocks.DONE_STATUSES else None)
-            or paused_at
-            or now,
+            (resolved_at or closed_at if status in CaseStatus.DONE else None) or paused_at or now,
             calendar_id,
         )
         for case_id, due_at, status, resolved_at, closed_at, paused_at, calendar_id in (

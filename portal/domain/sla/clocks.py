@@ -22,12 +22,11 @@ from portal.models._base import utcnow
 Metric = Literal["first_response", "resolution"]
 FIRST_RESPONSE: Metric = "first_response"
 RESOLUTION: Metric = "resolution"
-DONE_STATUSES = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
 
 
 def resolved_at(case: Case) -> datetime | None:
     """When the case was resolved, if it is resolved or closed now (a reopen undoes it)."""
-    if case.status not in DONE_STATUSES:
+    if case.status not in CaseStatus.DONE:
         return None
     return case.resolved_at or case.closed_at
 

@@ -107,7 +107,7 @@ class Countdown:
 def countdown(case: Case, *, now: datetime) -> Countdown | None:
     """The case's running (or paused) clock, from its columns alone: no query, so a list
     can show one per row. None for resolved and closed cases and cases without targets."""
-    if case.status in clocks.DONE_STATUSES:
+    if case.status in CaseStatus.DONE:
         return None
     if case.first_responded_at is None and case.first_response_due_at is not None:
         metric, due = clocks.FIRST_RESPONSE, case.first_response_due_at

@@ -46,7 +46,7 @@ def can_edit_item(user: User, item: Feedback) -> bool:
 
 
 def can_manage_themes(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in (Role.SUPERVISOR, Role.ADMIN)
+    return user.is_authenticated and user.is_active and user.role in Role.MANAGERS
 
 
 def can_view_dashboard(user: User) -> bool:

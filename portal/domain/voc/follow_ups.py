@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from portal import authz
 from portal.domain import sla
 from portal.extensions import db
 from portal.kernel import audit
@@ -45,7 +44,7 @@ def follow_up_owner(case: Case | None, account: Account | None) -> User | None:
         if supervisor is not None:
             return supervisor
     owner = db.session.get(User, account.owner_id) if account and account.owner_id else None
-    if owner is not None and owner.is_active and owner.role in authz.STAFF_ROLES:
+    if owner is not None and owner.is_active and owner.role in Role.STAFF:
         return owner
     return None
 

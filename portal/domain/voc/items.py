@@ -147,7 +147,7 @@ def change_status(
 
 def assign(item: Feedback, owner: User | None, *, by: User) -> None:
     """Give the item to an active staff member (or to nobody)."""
-    if owner is not None and not (owner.is_active and owner.role in authz.STAFF_ROLES):
+    if owner is not None and not (owner.is_active and owner.role in Role.STAFF):
         raise NotAllowed("feedback is owned by active staff only")
     new_id = owner.id if owner else None
     if new_id == item.owner_id:

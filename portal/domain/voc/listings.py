@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from portal import authz
 from portal.domain.voc.access import visible_items
 from portal.domain.voc.items import ITEM_KINDS
 from portal.domain.voc.score_bands import low_score_clause
@@ -30,6 +29,7 @@ from portal.models import (
     FeedbackStatus,
     FeedbackTheme,
     Queue,
+    Role,
     User,
     feedback_theme_links,
 )
@@ -174,7 +174,7 @@ def staff_users() -> list[User]:
     return list(
         db.session.scalars(
             sa.select(User)
-            .where(User.role.in_(authz.STAFF_ROLES), User.is_active.is_(True))
+            .where(User.role.in_(Role.STAFF), User.is_active.is_(True))
             .order_by(User.name)
         )
     )

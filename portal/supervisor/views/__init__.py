@@ -18,7 +18,7 @@ def supervisors_only():
     """Signed-in supervisors and admins only: visitors sign in, everyone else gets 403."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    authz.require(current_user.is_active and current_user.role in (Role.SUPERVISOR, Role.ADMIN))
+    authz.require(current_user.is_active and current_user.role in Role.MANAGERS)
     return None
 
 
