@@ -27,11 +27,14 @@ from portal.search.indexing import (
 )
 from portal.search.query import FacetValue, Hit, Result, search_cases, similar_cases
 from portal.search.schema import SCHEMA_VERSION
+from portal.search.whoosh_engine.version_check import check_whoosh_version
 from portal.services import outbox
 
 
 def init_app(app: Flask) -> None:
-    """Register the `search.case` outbox handler and the session hooks that enqueue it."""
+    """Refuse a Whoosh other than the pinned one, then register the `search.case` outbox
+    handler and the session hooks that enqueue it."""
+    check_whoosh_version()
     outbox.batch_handler(KIND)(index_messages)
     install_session_hooks()
 
