@@ -74,10 +74,11 @@ from portal.demo_content import CONTACT_NAMES, SCENARIOS
 from portal.extensions import db
 from portal.models import Account, Case, CaseEvent, Contact, EventKind, User
 from portal.models._base import utcnow
-from portal.search import analyze, indexing, prepare_query, rebuild, search_cases, store
+from portal.search import analyze, indexing, prepare_query, rebuild, search_cases
 from portal.search.analysis import WORD_PATTERN, normalize
 from portal.search.indexing import case_documents
 from portal.search.query import prefix_stems
+from portal.search.whoosh_engine import store
 from portal.services import outbox
 
 SEED = 2026

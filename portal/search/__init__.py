@@ -1,6 +1,7 @@
 """Case search: a Whoosh index that understands Persian, Arabic and English.
 
-The only package that imports whoosh. Public functions:
+The only package that imports whoosh, and only in whoosh_engine/ (the engine's wall: see
+whoosh_engine/__init__.py). Public functions:
 - `search_cases(user, text, page=, per_page=, sort=)` -> Result (hits, total, facets, suggestion)
 - `similar_cases(user, text, statuses=, limit=)` -> hits sharing any word, for deflection
 - `rebuild(progress)`, `verify()` -> Drift, `sync(progress)` -> SyncReport

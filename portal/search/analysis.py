@@ -17,21 +17,20 @@ What it does, in order (see ../shared/SEARCH-NOTES.md for the measurements behin
    becomes `گ` before `-ان`/`-ی` (`نمایندگان`, `نمایندگی` -> `نماینده`) and the few words
    that keep their `ه`.
 
-Whoosh pickles the analyzer into the index, so `CaseworkAnalyzer` must stay importable at this
-dotted path; any change to what it produces needs a new `SCHEMA_VERSION` (a full rebuild).
+Whoosh calls all this through `CaseworkAnalyzer` (whoosh_engine/analyzer.py), which it pickles
+into the index as `portal.search.analysis.CaseworkAnalyzer` (see `__getattr__` below); any
+change to what the analysis produces needs a new `SCHEMA_VERSION` (a full rebuild).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import wraps
 
-from whoosh.analysis import Analyzer, Token
-from whoosh.lang.porter2 import stem as porter_stem  # Porter2: Snowball English
-
 from portal.search import lexicon
+from portal.search.whoosh_engine.stemmer import porter_stem  # Porter2: Snowball English
 
 ZWNJ = "\u200c"
 
@@ -392,69 +391,22 @@ def term_positions(text: str) -> dict[str, list[int]]:
     return found
 
 
-class CaseworkAnalyzer(Analyzer):
-    """The one analyzer of every text field; Whoosh calls it at index and query time."""
-
-    is_morph = True  # it stems; `no_morph=True` gives the unstemmed (normalized) words
-
-    def has_morph(self) -> bool:
-        return True
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        no_morph=False,
-        nomorph=False,
-        **kwargs,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.boost = 1.0
-        if not tokenize:
-            # Prefix and range texts: the whole text, folded but not stemmed.
-            text = normalize(value)
-            if text:
-                token.text, token.stopped = text, False
-                if keeporiginal:
-                    token.original = value
-                if positions:
-                    token.pos = start_pos
-                if chars:
-                    token.startchar, token.endchar = start_char, start_char + len(value)
-                yield token
-            return
-        stemming = not (no_morph or nomorph)
-        position = start_pos
-        for start, end, word in split_words(value):
-            term = index_term(word) if stemming else (None if word in STOP_WORDS else word)
-            if term is None:
-                if removestops:
-                    continue
-                token.text, token.stopped = word, True
-            else:
-                token.text, token.stopped = term, False
-            if keeporiginal:
-                token.original = value[start:end]
-            if positions:
-                # Stop words take no position, so a phrase still matches across one.
-                token.pos = position
-                if term is not None:
-                    position += 1
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + end
-            yield token
-
-
 def analyze(text: str) -> list[str]:
-    """The terms the analyzer makes of `text` (handy in tests and query preparation)."""
-    return [token.text for token in CaseworkAnalyzer()(text)]
+    """The terms the analyzer makes of `text`, in order (handy in tests and query preparation)."""
+    return [
+        term for _start, _end, word in split_words(text) if (term := index_term(word)) is not None
+    ]
+
+
+def __getattr__(name: str):
+    # Whoosh pickles the analyzer by its dotted name into every index's schema, and indexes
+    # were written when it lived here: whoosh_engine/analyzer.py still pickles it as
+    # `portal.search.analysis.CaseworkAnalyzer`, which this resolves.
+    if name == "CaseworkAnalyzer":
+        from portal.search.whoosh_engine.analyzer import CaseworkAnalyzer
+
+        return CaseworkAnalyzer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Query preparation ------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.search import indexing, store
+from portal.search import indexing
+from portal.search.whoosh_engine import store
 
 search_cli = AppGroup("search", help="Build, check and repair the case search index.")
 

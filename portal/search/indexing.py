@@ -35,8 +35,9 @@ from portal.models import (
     Queue,
 )
 from portal.models._base import utcnow
-from portal.search import bulk, store
 from portal.search.schema import NONE, day_number, microseconds
+from portal.search.whoosh_engine import bulk, store
+from portal.search.whoosh_engine.writing import writer as index_writer
 from portal.services import outbox
 
 log = logging.getLogger("casework.search")
@@ -181,7 +182,7 @@ def index_cases(case_ids: Iterable[int], *, timeout: float | None = None) -> int
     ids = sorted(set(case_ids))
     if not ids:
         return 0
-    writer = store.writer(
+    writer = index_writer(
         store.open_index(), timeout=WRITER_TIMEOUT_SECONDS if timeout is None else timeout
     )
     try:
@@ -568,7 +569,7 @@ def rebuild(progress: Progress | None = None, *, batch_size: int = BATCH_SIZE) -
     """
     started = utcnow()
     path, ix = store.new_generation()
-    writer = store.writer(ix)  # holds the new index's lock; the segments come from bulk.py
+    writer = index_writer(ix)  # holds the new index's lock; the segments come from bulk.py
     try:
         if REBUILD_PROCESSES > 1 and count_cases() >= PARALLEL_MIN_CASES:
             added = _write_parts(writer, path, progress, batch_size)

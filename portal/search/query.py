@@ -41,10 +41,8 @@ from whoosh.qparser.syntax import AndGroup, OrGroup
 from portal.extensions import db
 from portal.models import Account, Case, CaseStatus, Channel, Priority, Queue
 from portal.numbers import ASCII_DIGITS
-from portal.search import postings, ranking, store
 from portal.search.access import Reader, reader_for
 from portal.search.analysis import (
-    CaseworkAnalyzer,
     analyze,
     index_term,
     index_term_exists,
@@ -63,6 +61,9 @@ from portal.search.schema import (
     date_of_day,
     day_start_microseconds,
 )
+from portal.search.whoosh_engine import postings, ranking, store
+from portal.search.whoosh_engine.analyzer import CaseworkAnalyzer
+from portal.search.whoosh_engine.columns import column_values
 
 log = logging.getLogger("casework.search")
 
@@ -561,7 +562,7 @@ def _is_creation_range(q: query.Query) -> bool:
 
 def _created_within(q: query.NumericRange, docs: set[int], segment: _Scope) -> set[int]:
     """The documents of `docs` created within the range of days `q` (UTC days, as indexed)."""
-    created = store.column_values(segment.reader, "created_at")
+    created = column_values(segment.reader, "created_at")
     low = high = None
     if q.start is not None:
         first = date_of_day(q.start) + timedelta(days=1 if q.startexcl else 0)
@@ -687,7 +688,7 @@ def _page(
     if sort == "newest":
         created = []
         for part in matched:
-            values = store.column_values(part.searcher.reader(), "created_at")
+            values = column_values(part.searcher.reader(), "created_at")
             created.extend((values[doc], -(doc + part.offset)) for doc in part.docs)
         return [-docnum for _value, docnum in heapq.nlargest(wanted, created)]
     ranking_query = _ranking_query(q, reader)
@@ -811,7 +812,7 @@ def _facets(matched: list[_Segment], reader: Reader) -> dict[str, list[FacetValu
             continue
         counts: Counter[str] = Counter()
         for part in matched:
-            values = store.column_values(part.searcher.reader(), fieldname)
+            values = column_values(part.searcher.reader(), fieldname)
             counts.update(map(values.__getitem__, part.docs))
         for missing in (None, "", NONE):
             counts.pop(missing, None)

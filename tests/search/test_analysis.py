@@ -7,12 +7,12 @@ import pickle
 import pytest
 
 from portal.search.analysis import (
-    CaseworkAnalyzer,
     analyze,
     normalize,
     prepare_query,
     split_words,
 )
+from portal.search.whoosh_engine.analyzer import CaseworkAnalyzer
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 
 from portal.extensions import db as _db
 from portal.models import Case, EventKind, OutboxMessage, OutboxStatus, Role, User
-from portal.search import KIND, bulk, indexing, rebuild, search_cases, store, sync, verify
+from portal.search import KIND, indexing, rebuild, search_cases, sync, verify
+from portal.search.whoosh_engine import bulk, store
+from portal.search.whoosh_engine.writing import writer as index_writer
 from tests import factories
 
 
@@ -272,7 +274,7 @@ def test_rebuild_in_parallel_processes_writes_one_segment_each(
     # Later deliveries and merges work on the parts as on any segment.
     cases[4].subject = "Cog 4"
     index_now()
-    merger = store.writer(store.open_index())
+    merger = index_writer(store.open_index())
     merger.commit(optimize=True)
     assert len(list(store.open_index()._segments())) == 1
     assert found(supervisor, "cog") == [cases[4].id]

@@ -9,9 +9,11 @@ import sqlalchemy as sa
 
 from portal.extensions import db as _db
 from portal.models import Case, CaseStatus, EventKind, Priority, Role
-from portal.search import index_cases, search_cases, store
+from portal.search import index_cases, search_cases
 from portal.search import query as search_query
 from portal.search.query import MAX_PREFIX_TERMS, rewrite
+from portal.search.whoosh_engine import store
+from portal.search.whoosh_engine.writing import writer as index_writer
 from tests import factories
 
 
@@ -311,7 +313,7 @@ def test_did_you_mean_keeps_its_words_after_a_segment_merge(db, supervisor):
     first.subject = "Paddock gate"
     _db.session.commit()
     index_cases([first.id])  # deletes document 0 of that segment
-    store.writer(store.open_index()).commit(optimize=True)  # merges the segments
+    index_writer(store.open_index()).commit(optimize=True)  # merges the segments
     result = search_cases(supervisor, "kangarooo")
     assert result.total == 0 and result.suggestion == "kangaroo"
 

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 
 from whoosh import query
 
-from portal.search import postings, store
+from portal.search.whoosh_engine import postings
+from portal.search.whoosh_engine.columns import field_lengths
 
 B = 0.75
 K1 = 1.2
@@ -66,7 +67,7 @@ def top(
                             scores[key] = scores.get(key, 0.0) + boost * weight
                     continue
                 if fieldname not in lengths:
-                    lengths[fieldname] = store.field_lengths(reader, fieldname)
+                    lengths[fieldname] = field_lengths(reader, fieldname)
                 field_length = lengths[fieldname]
                 idf = searcher.idf(fieldname, text) * boost
                 norm = K1 / (searcher.avg_field_length(fieldname) or 1)
