@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal.search.access import Reader, reader_for
-from portal.search.analysis import analyze, prepare_query
+from portal.search.analysis import analyze
 from portal.search.indexing import (
     KIND,
     Drift,
@@ -27,6 +27,7 @@ from portal.search.indexing import (
     verify,
 )
 from portal.search.query import FacetValue, Hit, Result, search_cases, similar_cases
+from portal.search.query_preparation import prepare_query
 from portal.search.schema import SCHEMA_VERSION
 from portal.search.whoosh_engine.version_check import check_whoosh_version
 from portal.services import outbox

@@ -45,14 +45,13 @@ from portal.search.access import Reader, reader_for
 from portal.search.analysis import (
     analyze,
     index_term,
-    index_term_exists,
     is_arabic_script,
     normalize,
-    prepare_query,
     split_words,
     stem,
     strip_article,
 )
+from portal.search.query_preparation import index_term_exists, prepare_query
 from portal.search.schema import (
     FIELD_BOOSTS,
     NONE,

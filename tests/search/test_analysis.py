@@ -6,12 +6,8 @@ import pickle
 
 import pytest
 
-from portal.search.analysis import (
-    analyze,
-    normalize,
-    prepare_query,
-    split_words,
-)
+from portal.search.analysis import analyze, normalize, split_words
+from portal.search.query_preparation import prepare_query
 from portal.search.whoosh_engine.analyzer import CaseworkAnalyzer
 
 
