@@ -77,7 +77,7 @@ from portal.models._base import utcnow
 from portal.search import analyze, indexing, prepare_query, rebuild, search_cases
 from portal.search.analysis import WORD_PATTERN, normalize
 from portal.search.indexing import case_documents
-from portal.search.query import prefix_stems
+from portal.search.language import prefix_stems
 from portal.search.whoosh_engine import store
 from portal.services import outbox
 

@@ -162,7 +162,8 @@ def split_words(text: str) -> list[tuple[int, int, str]]:
 
 def term_positions(text: str) -> dict[str, list[int]]:
     """Each indexed term of `text` with its positions, as the analyzer gives them at index
-    time (stop words dropped and not counted), without Whoosh's token objects (bulk.py)."""
+    time (stop words dropped and not counted), without Whoosh's token objects (for the
+    rebuild's bulk writer)."""
     found: dict[str, list[int]] = {}
     position = 0
     for _start, _end, word in split_words(text):

@@ -62,7 +62,8 @@ def _join_detached(words: list[str]) -> list[str]:
     return joined
 
 
-def _single_term(text: str) -> str | None:
+def single_term(text: str) -> str | None:
+    """The one term `text` makes, or None if it makes none or several."""
     terms = analyze(text)
     return terms[0] if len(terms) == 1 else None
 
@@ -75,7 +76,7 @@ def _splits(word: str, term_exists: TermExists) -> list[str]:
     so `"حمل نقل"` matches `حمل و نقل`.
     """
     folded = normalize(word)
-    if not is_arabic_script(folded) or len(folded) < 4 or _single_term(word) is None:
+    if not is_arabic_script(folded) or len(folded) < 4 or single_term(word) is None:
         return []
     points = []
     if ZWNJ in word:
@@ -104,15 +105,15 @@ def _joined_spelling(words: list[str], index: int, term_exists: TermExists) -> i
     """How many words from `index` on make a compound the index holds joined: 2 for
     `نرم افزار` (as `نرمافزار`), 3 for `حمل و نقل` (as `حملونقل`); 0 for none."""
     word = words[index]
-    if index + 1 >= len(words) or _single_term(word) is None:
+    if index + 1 >= len(words) or single_term(word) is None:
         return 0
     following = words[index + 1]
-    if _single_term(following) is not None and term_exists(word + following):
+    if single_term(following) is not None and term_exists(word + following):
         return 2
     if (
         normalize(following) == _AND
         and index + 2 < len(words)
-        and _single_term(words[index + 2]) is not None
+        and single_term(words[index + 2]) is not None
         and term_exists(word + following + words[index + 2])
     ):
         return 3
@@ -150,7 +151,7 @@ def _prepare_phrase(phrase: str, term_exists: TermExists | None) -> str:
     index = 0
     while index < len(words):
         pair = words[index] + words[index + 1] if index + 1 < len(words) else None
-        if pair and term_exists(pair) and _single_term(pair) is not None:
+        if pair and term_exists(pair) and single_term(pair) is not None:
             joined.append(pair)
             index += 2
         else:
@@ -185,13 +186,3 @@ def prepare_query(text: str, term_exists: TermExists | None = None) -> str:
         output.append(_prepare_phrase(token, term_exists) if token.startswith('"') else token)
     output.extend(_prepare_run(run, term_exists))
     return " ".join(output)
-
-
-def index_term_exists(reader, fieldnames) -> TermExists:
-    """A `term_exists` for prepare_query that looks the analysed text up in a Whoosh reader."""
-
-    def exists(text: str) -> bool:
-        term = _single_term(text)
-        return term is not None and any((name, term) in reader for name in fieldnames)
-
-    return exists

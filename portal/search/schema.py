@@ -15,7 +15,7 @@ SCHEMA_VERSION = 3  # 3: analyzer with lexicon.py (plurals, compounds), acronym 
 # Free-text fields, as a customer and as staff search them; `internal` holds internal notes.
 PUBLIC_TEXT_FIELDS = ("subject", "body", "people")
 STAFF_TEXT_FIELDS = (*PUBLIC_TEXT_FIELDS, "internal")
-# Fields whose terms "did you mean" corrects against (see query._suggest).
+# Fields whose terms "did you mean" corrects against (see whoosh_engine/suggestions.py).
 SPELLING_FIELDS = ("subject", "body")
 FIELD_BOOSTS = {"subject": 2.0}
 

@@ -13,8 +13,8 @@ import pytest
 from whoosh import index, query
 
 from portal.search import analyze
-from portal.search.query import _phrase_docs
 from portal.search.whoosh_engine import postings, ranking
+from portal.search.whoosh_engine.matching import phrase_docs
 from portal.search.whoosh_engine.schema import build_schema
 from portal.search.whoosh_engine.writing import writer as index_writer
 
@@ -108,7 +108,7 @@ def test_phrase_matches_what_whoosh_matches(searcher, words):
     phrase = query.Phrase("body", words)
     for part, _offset in searcher.subsearchers:
         reader = part.reader()
-        ours = _phrase_docs(phrase, reader) - reader.deleted_docs_set
+        ours = phrase_docs(phrase, reader) - reader.deleted_docs_set
         assert ours == set(phrase.matcher(part).all_ids())
         assert ours  # the vocabulary is small: every phrase occurs
 

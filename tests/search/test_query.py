@@ -10,9 +10,8 @@ import sqlalchemy as sa
 from portal.extensions import db as _db
 from portal.models import Case, CaseStatus, EventKind, Priority, Role
 from portal.search import index_cases, search_cases
-from portal.search import query as search_query
-from portal.search.query import MAX_PREFIX_TERMS, rewrite
-from portal.search.whoosh_engine import store
+from portal.search.language import MAX_PREFIX_TERMS, rewrite
+from portal.search.whoosh_engine import matching, store
 from portal.search.whoosh_engine.writing import writer as index_writer
 from tests import factories
 
@@ -386,5 +385,5 @@ def test_date_filters_with_words_check_creation_times_across_a_month_end(
     by_number = {case.number: name for name, case in made.items()}
     # Few matches: the creation-time column decides; many: the day postings. Same answer.
     assert {by_number[number] for number in numbers(supervisor, text)} == expected
-    monkeypatch.setattr(search_query, "_FEW_TO_CHECK", -1)
+    monkeypatch.setattr(matching, "_FEW_TO_CHECK", -1)
     assert {by_number[number] for number in numbers(supervisor, text)} == expected

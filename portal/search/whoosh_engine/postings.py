@@ -7,7 +7,7 @@ summed in C. Inline postings (writing.INLINE_POSTINGS) are lists already. Anothe
 back to the public calls.
 
 Deleted documents are listed too (Whoosh filters them posting by posting): the matcher
-takes them out of its matches once per segment (query._match).
+takes them out of its matches once per segment (matching.match).
 """
 
 from __future__ import annotations
