@@ -74,9 +74,9 @@ from portal.demo_content import CONTACT_NAMES, SCENARIOS
 from portal.extensions import db
 from portal.models import Account, Case, CaseEvent, Contact, EventKind, User
 from portal.models._base import utcnow
-from portal.search import analyze, indexing, prepare_query, rebuild, search_cases
+from portal.search import analyze, prepare_query, rebuild, rebuilding, search_cases
 from portal.search.analysis import WORD_PATTERN, normalize
-from portal.search.indexing import case_documents
+from portal.search.documents import case_documents
 from portal.search.language import prefix_stems
 from portal.search.whoosh_engine import store
 from portal.services import outbox
@@ -978,7 +978,7 @@ def _mark(met: bool) -> str:
 
 def profile_rebuild(top: int = 15) -> None:
     # cProfile sees one process: profile the single-process rebuild, the same work per case.
-    indexing.REBUILD_PROCESSES = 1
+    rebuilding.REBUILD_PROCESSES = 1
     profiler = cProfile.Profile()
     profiler.enable()
     rebuild()

@@ -22,12 +22,12 @@ from portal.search.indexing import (
     index_cases,
     index_messages,
     install_session_hooks,
-    rebuild,
     sync,
     verify,
 )
 from portal.search.query import FacetValue, Hit, Result, search_cases, similar_cases
 from portal.search.query_preparation import prepare_query
+from portal.search.rebuilding import rebuild
 from portal.search.schema import SCHEMA_VERSION
 from portal.search.whoosh_engine.version_check import check_whoosh_version
 from portal.services import outbox

@@ -121,6 +121,17 @@ def open_index() -> FileIndex:
     return ix
 
 
+def indexed_stamps() -> dict[int, str]:
+    """Each indexed case's id and the stamp of the version it was built from (for verify)."""
+    with open_index().searcher() as searcher:
+        reader = searcher.reader()
+        if reader.doc_count() == 0:
+            return {}
+        ids = reader.column_reader("id")
+        stamps = reader.column_reader("stamp")
+        return {int(ids[docnum]): stamps[docnum].decode() for docnum in reader.all_doc_ids()}
+
+
 def discard_generations(keep: set[Path]) -> None:
     """Delete generation folders other than `keep` (the live one and the one it replaced)."""
     root = index_root()
