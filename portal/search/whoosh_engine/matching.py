@@ -7,7 +7,8 @@ and read positions only for those. The reader's restriction (access.py) is inter
 from a per-segment cache. Deleted documents are taken out once per segment.
 
 The matched set equals what Whoosh's own searcher matches for the same query and restriction
-(tests/search/test_engine_differential.py compares them).
+(tests/search/test_engine_differential.py compares them), where Whoosh is right: its NOT
+(InverseMatcher) goes wrong in segments with deleted documents, and is never used here.
 """
 
 from __future__ import annotations

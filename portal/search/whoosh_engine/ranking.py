@@ -9,11 +9,12 @@ its statistics are Whoosh's own (BM25F, B 0.75, K1 1.2; idf and average field le
 whole index), so the order is the one Whoosh gave, except that prefixes and phrases now rank
 by how often their words occur rather than all alike.
 
-Exactly, the order equals Whoosh's own searcher with its default BM25F over the matched set,
-for the query's free-text clauses (`ranking_query`) with a phrase scored as its words and
-nothing under NOT scored; equal scores keep index order, and matches no scored term reaches
-follow in index order. "Newest" equals Whoosh's sort by the `created_at` column, newest
-first. tests/search/test_engine_differential.py compares both on generated cases and queries.
+Exactly: the order is Whoosh's own BM25F order, over the matched set, of an OR of the words
+in the query's free-text clauses (`ranking_query`) outside NOT, a phrase counting as its
+words; a date range scores nothing (it has no terms to give), where Whoosh would add 1.0 for
+one inside an OR. Equal scores keep index order, and matches no scored word reaches follow in
+index order. "Newest" is Whoosh's sort on the `created_at` column, newest first, index order
+among equal times. tests/search/test_engine_differential.py checks both.
 """
 
 from __future__ import annotations
