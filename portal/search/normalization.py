@@ -88,7 +88,7 @@ def memoized(function: Callable[[str], str | None]) -> Callable[[str], str | Non
     cache: dict[str, str | None] = {}
 
     @wraps(function)
-    def memoized(word: str) -> str | None:
+    def remembered(word: str) -> str | None:
         result = cache.get(word, _MISSING)
         if result is _MISSING:
             if len(cache) >= _CACHE_SIZE:
@@ -96,7 +96,7 @@ def memoized(function: Callable[[str], str | None]) -> Callable[[str], str | Non
             result = cache[word] = function(word)
         return result
 
-    return memoized
+    return remembered
 
 
 normalize_word = memoized(normalize)

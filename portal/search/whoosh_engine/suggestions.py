@@ -1,4 +1,4 @@
-""" "Did you mean": spelling corrections that find something the reader may see.
+"""Spelling corrections ("did you mean") that find something the reader may see.
 
 Corrections come from Whoosh's corrector over the indexed (stemmed) terms of the subject and
 body, nearest edit distance first, and are shown as a case the reader may see writes them.
