@@ -75,10 +75,11 @@ from portal.extensions import db
 from portal.infra import outbox
 from portal.models import Account, Case, CaseEvent, Contact, EventKind, User
 from portal.models._base import utcnow
-from portal.search import analyze, indexing, prepare_query, rebuild, search_cases, store
+from portal.search import analyze, prepare_query, rebuild, rebuilding, search_cases
 from portal.search.analysis import WORD_PATTERN, normalize
-from portal.search.indexing import case_documents
-from portal.search.query import prefix_stems
+from portal.search.documents import case_documents
+from portal.search.language import prefix_stems
+from portal.search.whoosh_engine import store
 
 SEED = 2026
 ACCOUNT_COUNT = 200
@@ -977,7 +978,7 @@ def _mark(met: bool) -> str:
 
 def profile_rebuild(top: int = 15) -> None:
     # cProfile sees one process: profile the single-process rebuild, the same work per case.
-    indexing.REBUILD_PROCESSES = 1
+    rebuilding.REBUILD_PROCESSES = 1
     profiler = cProfile.Profile()
     profiler.enable()
     rebuild()

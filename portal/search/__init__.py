@@ -1,6 +1,7 @@
 """Case search: a Whoosh index that understands Persian, Arabic and English.
 
-The only package that imports whoosh. Public functions:
+The only package that imports whoosh, and only in whoosh_engine/ (the engine's wall: see
+whoosh_engine/__init__.py). Public functions:
 - `search_cases(user, text, page=, per_page=, sort=)` -> Result (hits, total, facets, suggestion)
 - `similar_cases(user, text, statuses=, limit=)` -> hits sharing any word, for deflection
 - `rebuild(progress)`, `verify()` -> Drift, `sync(progress)` -> SyncReport
@@ -14,7 +15,7 @@ from flask import Flask
 
 from portal.infra import outbox
 from portal.search.access import Reader, reader_for
-from portal.search.analysis import analyze, prepare_query
+from portal.search.analysis import analyze
 from portal.search.indexing import (
     KIND,
     Drift,
@@ -22,16 +23,20 @@ from portal.search.indexing import (
     index_cases,
     index_messages,
     install_session_hooks,
-    rebuild,
     sync,
     verify,
 )
 from portal.search.query import FacetValue, Hit, Result, search_cases, similar_cases
+from portal.search.query_preparation import prepare_query
+from portal.search.rebuilding import rebuild
 from portal.search.schema import SCHEMA_VERSION
+from portal.search.whoosh_engine.version_check import check_whoosh_version
 
 
 def init_app(app: Flask) -> None:
-    """Register the `search.case` outbox handler and the session hooks that enqueue it."""
+    """Refuse a Whoosh other than the pinned one, then register the `search.case` outbox
+    handler and the session hooks that enqueue it."""
+    check_whoosh_version()
     outbox.batch_handler(KIND)(index_messages)
     install_session_hooks()
 

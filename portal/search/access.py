@@ -1,16 +1,14 @@
-"""Who may find what: the Whoosh side of `authz.case_filter`.
+"""Who may find what: the search side of `authz.case_filter`.
 
 Search never decides rights on its own. `reader_for(user)` turns the predicates of
-portal/authz.py into a restriction that is AND-ed into every query, so results, totals,
-facets and suggestions all come from the same restricted set; tests compare it with
-`authz.visible_cases` for every role.
+portal/authz.py into a restriction that the engine AND-s into every query
+(whoosh_engine/matching.py), so results, totals, facets and suggestions all come from the
+same restricted set; tests compare it with `authz.visible_cases` for every role.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from whoosh import query
 
 from portal import authz
 from portal.models import Role
@@ -22,32 +20,35 @@ PUBLIC_FILTERS = frozenset(
 )
 STAFF_FILTERS = PUBLIC_FILTERS | {"queue", "tier", "assignee"}
 
+# A case may be found when any of these (index field, value) pairs is one of its terms.
+Restriction = tuple[tuple[str, str], ...]
+
 
 @dataclass(frozen=True)
 class Reader:
     """What one user's searches may touch."""
 
     user_id: int
-    restriction: query.Query | None  # None: every case
+    restriction: Restriction | None  # None: every case
     text_fields: tuple[str, ...]  # free-text fields; `internal` only for staff
     filters: frozenset[str]  # field filters this reader may use
     is_staff: bool
 
 
-def _restriction(user) -> query.Query | None:
-    """authz.case_filter as a Whoosh query (None: no restriction). Callers checked access.
+def _restriction(user) -> Restriction | None:
+    """authz.case_filter as index terms (None: no restriction). Callers checked access.
     One query for an agent: the ids of worked cases above their tier."""
     if authz.sees_all_queues(user):
         return None
     if authz.is_staff(user):
         # Its tiers, and the cases above them it worked (the same rule as case_filter).
-        tiers = [query.Term("tier", str(tier)) for tier in range(1, user.max_tier + 1)]
+        tiers = [("tier", str(tier)) for tier in range(1, user.max_tier + 1)]
         worked = authz.worked_case_ids_above_tier(user)
-        return query.Or(tiers + [query.Term("id", str(case_id)) for case_id in worked])
-    own = query.Term("requester_id", str(user.contact_id))
+        return (*tiers, *[("id", str(case_id)) for case_id in worked])
+    own = ("requester_id", str(user.contact_id))
     if authz.sees_account_cases(user):
-        return query.Or([own, query.Term("account_id", str(user.contact.account_id))])
-    return own
+        return (own, ("account_id", str(user.contact.account_id)))
+    return (own,)
 
 
 def reader_for(user) -> Reader | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.search import indexing, store
+from portal.search import indexing, rebuilding
+from portal.search.whoosh_engine import store
 
 search_cli = AppGroup("search", help="Build, check and repair the case search index.")
 
@@ -30,7 +31,7 @@ def rebuild() -> None:
     total = indexing.count_cases()
     click.echo(f"Indexing {total} case(s) into a new index under {store.index_root()} ...")
     with click.progressbar(length=total, label="Cases", show_pos=True) as bar:
-        added = indexing.rebuild(progress=bar.update)
+        added = rebuilding.rebuild(progress=bar.update)
     click.echo(f"Done: {added} case(s) indexed; the new index is live.")
 
 

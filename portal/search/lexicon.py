@@ -151,8 +151,8 @@ KEEP_GAF = ("رایگ", "بایگ", "شایگ", "هشتگ", "بستگ", "رسی�
 # spaces between their parts (`گفت و گو`), and the other joined spellings listed with them
 # (`گفتگو`). Only compounds whose parts mean little on their own in a support case: where a
 # part is a word people search for (فروش in خرید و فروش), the parts stay words and query
-# preparation adds the joined spelling instead (analysis.prepare_query). Each is written with
-# a ZWNJ between its parts; spaced spellings are every way of spacing those parts.
+# preparation adds the joined spelling instead (query_preparation.prepare_query). Each is
+# written with a ZWNJ between its parts; spaced spellings are every way of spacing those parts.
 COMPOUNDS = {
     "گفت‌و‌گو": ("گفت‌گو",),
     "جست‌و‌جو": ("جست‌جو",),

@@ -6,13 +6,9 @@ import pickle
 
 import pytest
 
-from portal.search.analysis import (
-    CaseworkAnalyzer,
-    analyze,
-    normalize,
-    prepare_query,
-    split_words,
-)
+from portal.search.analysis import analyze, normalize, split_words
+from portal.search.query_preparation import prepare_query
+from portal.search.whoosh_engine.analyzer import CaseworkAnalyzer
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,11 @@ import random
 import pytest
 from whoosh import index
 
-from portal.search import bulk, store
-from portal.search.analysis import CaseworkAnalyzer, term_positions
-from portal.search.schema import build_schema
+from portal.search.analysis import term_positions
+from portal.search.whoosh_engine import bulk
+from portal.search.whoosh_engine.analyzer import CaseworkAnalyzer
+from portal.search.whoosh_engine.schema import build_schema
+from portal.search.whoosh_engine.writing import writer
 
 TEXTS = [
     "The printer in the office is not printing invoices",
@@ -90,17 +92,17 @@ def test_bulk_segment_equals_whoosh_segment(tmp_path, documents):
     (tmp_path / "whoosh").mkdir()
     (tmp_path / "bulk").mkdir()
     whoosh_ix = index.create_in(str(tmp_path / "whoosh"), build_schema())
-    writer = store.writer(whoosh_ix)
+    whoosh_writer = writer(whoosh_ix)
     for document in documents:
-        writer.add_document(**document)
-    writer.commit()
+        whoosh_writer.add_document(**document)
+    whoosh_writer.commit()
 
     bulk_ix = index.create_in(str(tmp_path / "bulk"), build_schema())
     part = bulk.part_writer(tmp_path / "bulk")
     for document in documents:
         part.add_document(**document)
     segment = part.finish_part()
-    store.writer(bulk_ix).commit_parts([segment])
+    writer(bulk_ix).commit_parts([segment])
 
     expected, written = _contents(whoosh_ix), _contents(bulk_ix)
     assert len(expected["terms"]) > 200

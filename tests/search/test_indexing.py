@@ -9,7 +9,9 @@ import sqlalchemy as sa
 
 from portal.extensions import db as _db
 from portal.models import Case, EventKind, OutboxMessage, OutboxStatus, Role, User
-from portal.search import KIND, bulk, indexing, rebuild, search_cases, store, sync, verify
+from portal.search import KIND, indexing, rebuild, rebuilding, search_cases, sync, verify
+from portal.search.whoosh_engine import bulk, store
+from portal.search.whoosh_engine.writing import writer as index_writer
 from tests import factories
 
 
@@ -256,8 +258,8 @@ def test_documents_for_many_cases_take_two_queries(db, count_queries):
 def test_rebuild_in_parallel_processes_writes_one_segment_each(
     app, db, index_now, supervisor, monkeypatch
 ):
-    monkeypatch.setattr(indexing, "REBUILD_PROCESSES", 2)
-    monkeypatch.setattr(indexing, "PARALLEL_MIN_CASES", 1)
+    monkeypatch.setattr(rebuilding, "REBUILD_PROCESSES", 2)
+    monkeypatch.setattr(rebuilding, "PARALLEL_MIN_CASES", 1)
     cases = [factories.make_case(subject=f"Sprocket {n}") for n in range(9)]
     factories.add_event(cases[0], body="Grease the flange")
     factories.add_event(cases[8], EventKind.INTERNAL_NOTE, body="Flange supplier is late")
@@ -272,7 +274,7 @@ def test_rebuild_in_parallel_processes_writes_one_segment_each(
     # Later deliveries and merges work on the parts as on any segment.
     cases[4].subject = "Cog 4"
     index_now()
-    merger = store.writer(store.open_index())
+    merger = index_writer(store.open_index())
     merger.commit(optimize=True)
     assert len(list(store.open_index()._segments())) == 1
     assert found(supervisor, "cog") == [cases[4].id]
@@ -282,9 +284,9 @@ def test_rebuild_in_parallel_processes_writes_one_segment_each(
 
 @pytest.mark.parametrize("processes", [1, 2])
 def test_rebuild_caps_the_cases_per_segment(app, db, supervisor, monkeypatch, processes):
-    monkeypatch.setattr(indexing, "REBUILD_PROCESSES", processes)
-    monkeypatch.setattr(indexing, "PARALLEL_MIN_CASES", 1)
-    monkeypatch.setattr(indexing, "SEGMENT_MAX_CASES", 2)
+    monkeypatch.setattr(rebuilding, "REBUILD_PROCESSES", processes)
+    monkeypatch.setattr(rebuilding, "PARALLEL_MIN_CASES", 1)
+    monkeypatch.setattr(rebuilding, "SEGMENT_MAX_CASES", 2)
     cases = [factories.make_case(subject=f"Gearbox {n}") for n in range(7)]
     db.session.commit()
     assert rebuild(batch_size=2) == 7
@@ -298,8 +300,8 @@ def test_rebuild_caps_the_cases_per_segment(app, db, supervisor, monkeypatch, pr
 def test_a_failing_rebuild_process_fails_the_rebuild_and_keeps_the_index(
     app, db, index_now, supervisor, monkeypatch
 ):
-    monkeypatch.setattr(indexing, "REBUILD_PROCESSES", 2)
-    monkeypatch.setattr(indexing, "PARALLEL_MIN_CASES", 1)
+    monkeypatch.setattr(rebuilding, "REBUILD_PROCESSES", 2)
+    monkeypatch.setattr(rebuilding, "PARALLEL_MIN_CASES", 1)
     case = factories.make_case(subject="Flywheel")
     factories.make_case(subject="Camshaft")
     index_now()

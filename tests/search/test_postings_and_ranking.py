@@ -12,9 +12,11 @@ import random
 import pytest
 from whoosh import index, query
 
-from portal.search import analyze, postings, ranking, store
-from portal.search.query import _phrase_docs
-from portal.search.schema import build_schema
+from portal.search import analyze
+from portal.search.whoosh_engine import postings, ranking
+from portal.search.whoosh_engine.matching import phrase_docs
+from portal.search.whoosh_engine.schema import build_schema
+from portal.search.whoosh_engine.writing import writer as index_writer
 
 WORDS = [
     "printer",
@@ -49,11 +51,11 @@ def searcher(tmp_path_factory):
     rng = random.Random(7)
     ix = index.create_in(str(tmp_path_factory.mktemp("postings")), build_schema())
     for first in (1, 401):  # two segments
-        writer = store.writer(ix)
+        writer = index_writer(ix)
         for number in range(first, first + 400):
             writer.add_document(**_document(number, rng))
         writer.commit(merge=False)
-    writer = store.writer(ix)
+    writer = index_writer(ix)
     for number in (2, 3, 250, 402, 777):
         writer.delete_by_term("id", str(number))
     writer.commit(merge=False)
@@ -106,7 +108,7 @@ def test_phrase_matches_what_whoosh_matches(searcher, words):
     phrase = query.Phrase("body", words)
     for part, _offset in searcher.subsearchers:
         reader = part.reader()
-        ours = _phrase_docs(phrase, reader) - reader.deleted_docs_set
+        ours = phrase_docs(phrase, reader) - reader.deleted_docs_set
         assert ours == set(phrase.matcher(part).all_ids())
         assert ours  # the vocabulary is small: every phrase occurs
 

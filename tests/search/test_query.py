@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from portal.extensions import db as _db
 from portal.models import Case, CaseStatus, EventKind, Priority, Role
-from portal.search import index_cases, search_cases, store
-from portal.search import query as search_query
-from portal.search.query import MAX_PREFIX_TERMS, rewrite
+from portal.search import index_cases, search_cases
+from portal.search.language import MAX_PREFIX_TERMS, rewrite
+from portal.search.whoosh_engine import matching, store
+from portal.search.whoosh_engine.writing import writer as index_writer
 from tests import factories
 
 
@@ -311,7 +312,7 @@ def test_did_you_mean_keeps_its_words_after_a_segment_merge(db, supervisor):
     first.subject = "Paddock gate"
     _db.session.commit()
     index_cases([first.id])  # deletes document 0 of that segment
-    store.writer(store.open_index()).commit(optimize=True)  # merges the segments
+    index_writer(store.open_index()).commit(optimize=True)  # merges the segments
     result = search_cases(supervisor, "kangarooo")
     assert result.total == 0 and result.suggestion == "kangaroo"
 
@@ -384,5 +385,5 @@ def test_date_filters_with_words_check_creation_times_across_a_month_end(
     by_number = {case.number: name for name, case in made.items()}
     # Few matches: the creation-time column decides; many: the day postings. Same answer.
     assert {by_number[number] for number in numbers(supervisor, text)} == expected
-    monkeypatch.setattr(search_query, "_FEW_TO_CHECK", -1)
+    monkeypatch.setattr(matching, "_FEW_TO_CHECK", -1)
     assert {by_number[number] for number in numbers(supervisor, text)} == expected

@@ -3,11 +3,18 @@
 Whoosh ranks through a tree of matchers, several Python calls per posting and per node, with
 block-quality bookkeeping that costs more than it saves on our queries (a capped prefix is an
 OR of up to 64 terms in four fields): four fifths of a prefix search went there. The matches
-are already known (query._docs), so each scored term's posting list is read once, block by
+are already known (matching.py), so each scored term's posting list is read once, block by
 block, and its BM25F contribution added to the matched documents it lists. The formula and
 its statistics are Whoosh's own (BM25F, B 0.75, K1 1.2; idf and average field length from the
 whole index), so the order is the one Whoosh gave, except that prefixes and phrases now rank
 by how often their words occur rather than all alike.
+
+Exactly: the order is Whoosh's own BM25F order, over the matched set, of an OR of the words
+in the query's free-text clauses (`ranking_query`) outside NOT, a phrase counting as its
+words; a date range scores nothing (it has no terms to give), where Whoosh would add 1.0 for
+one inside an OR. Equal scores keep index order, and matches no scored word reaches follow in
+index order. "Newest" is Whoosh's sort on the `created_at` column, newest first, index order
+among equal times. tests/search/test_engine_differential.py checks both.
 """
 
 from __future__ import annotations
@@ -17,7 +24,10 @@ from collections.abc import Iterable
 
 from whoosh import query
 
-from portal.search import postings, store
+from portal.search.access import Reader
+from portal.search.whoosh_engine import postings
+from portal.search.whoosh_engine.columns import column_values, field_lengths
+from portal.search.whoosh_engine.matching import Matches
 
 B = 0.75
 K1 = 1.2
@@ -66,7 +76,7 @@ def top(
                             scores[key] = scores.get(key, 0.0) + boost * weight
                     continue
                 if fieldname not in lengths:
-                    lengths[fieldname] = store.field_lengths(reader, fieldname)
+                    lengths[fieldname] = field_lengths(reader, fieldname)
                 field_length = lengths[fieldname]
                 idf = searcher.idf(fieldname, text) * boost
                 norm = K1 / (searcher.avg_field_length(fieldname) or 1)
@@ -89,3 +99,42 @@ def top(
         )
         ranked.extend(heapq.nsmallest(wanted - len(ranked), unscored))
     return ranked
+
+
+def _is_filter(q: query.Query, text_fields: frozenset[str]) -> bool:
+    """No leaf of `q` searches free text: it narrows the results without ranking them."""
+    return isinstance(q, query.Not) or all(leaf.field() not in text_fields for leaf in q.leaves())
+
+
+def ranking_query(q: query.Query, reader: Reader) -> query.Query | None:
+    """The part of `q` that ranks results: its free-text clauses (None: no ranking).
+
+    Filters (`status:open`, dates, case numbers, NOT, rights) add the same score to every
+    match, or only a date term's idf, which ranked cases by how many others share their day;
+    the matched set already applies them, so only free text is scored.
+    """
+    text_fields = frozenset(reader.text_fields)
+    clauses = q.subqueries if type(q) is query.And else [q]
+    ranking = [clause for clause in clauses if not _is_filter(clause, text_fields)]
+    if not ranking:
+        return None
+    return ranking[0] if len(ranking) == 1 else query.And(ranking)
+
+
+def first_in_order(
+    searcher, q: query.Query, reader: Reader, matches: Matches, sort: str, wanted: int
+) -> list[int]:
+    """Global doc numbers of the first `wanted` matches in the requested order: "newest"
+    (creation time, newest first; index order among equal times) or by relevance."""
+    matched = matches.segments
+    if sort == "newest":
+        created = []
+        for part in matched:
+            values = column_values(part.searcher.reader(), "created_at")
+            created.extend((values[doc], -(doc + part.offset)) for doc in part.docs)
+        return [-docnum for _value, docnum in heapq.nlargest(wanted, created)]
+    ranked_by = ranking_query(q, reader)
+    if ranked_by is None:  # nothing to rank by: index order, as Whoosh ranks equal scores
+        return heapq.nsmallest(wanted, (doc + part.offset for part in matched for doc in part.docs))
+    parts = [(part.searcher, part.offset, part.docs) for part in matched]
+    return top(searcher, ranked_by, parts, wanted)

@@ -3,11 +3,11 @@
 Whoosh's matchers hand out one posting per call (`id()`, `next()`, `weight()`), several Python
 calls each; our matching and ranking need every posting of a term anyway, so the codec's
 blocks (up to 128 postings, unpickled in one go) are read whole and their delta-coded ids
-summed in C. Inline postings (store.INLINE_POSTINGS) are lists already. Another codec falls
+summed in C. Inline postings (writing.INLINE_POSTINGS) are lists already. Another codec falls
 back to the public calls.
 
 Deleted documents are listed too (Whoosh filters them posting by posting): the matcher
-takes them out of its matches once per segment (query._match).
+takes them out of its matches once per segment (matching.match).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ postings to the same codec writer: the segment files are the ones Whoosh would w
 (tests/search/test_bulk.py compares them). Text fields are analysed once into positions
 (analysis.term_positions) instead of through Whoosh's token objects.
 
-Only for a rebuild's parts: live updates go through store.writer().
+Only for a rebuild's parts: live updates go through writing.writer().
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from whoosh import index
 from whoosh.formats import Positions
 from whoosh.writing import UnknownFieldError
 
-from portal.search import store
-from portal.search.analysis import CaseworkAnalyzer, term_positions
+from portal.search.analysis import term_positions
+from portal.search.whoosh_engine.analyzer import CaseworkAnalyzer
+from portal.search.whoosh_engine.writing import SegmentWriter
 
 _ENCODED_LIMIT = 200_000
 
@@ -38,7 +39,7 @@ class _KnownLengths:
         return self._lengths.get(fieldname, {}).get(docnum, default)
 
 
-class BulkSegmentWriter(store.SegmentWriter):
+class BulkSegmentWriter(SegmentWriter):
     """A segment writer that keeps postings in memory; documents must come in one go."""
 
     def __init__(self, ix, **options):
