@@ -77,7 +77,7 @@ from portal.models import Account, Case, CaseEvent, Contact, EventKind, User
 from portal.models._base import utcnow
 from portal.search import analyze, prepare_query, rebuild, rebuilding, search_cases
 from portal.search.analysis import WORD_PATTERN, normalize
-from portal.search.documents import case_documents
+from portal.search.documents import case_documents, reading
 from portal.search.language import prefix_stems
 from portal.search.whoosh_engine import store
 
@@ -677,8 +677,9 @@ def build_fts(path: Path, batch_size: int = 500) -> tuple[float, int]:
         ).all()
         if not ids:
             break
-        documents = case_documents(ids)
         db.session.commit()
+        with reading() as session:
+            documents = case_documents(session, ids)
         rows, metas = [], []
         for case_id in ids:
             document = documents[case_id]

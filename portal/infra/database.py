@@ -10,6 +10,7 @@ from flask import Flask
 from portal.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+READ_ONLY = "casework_read_only"
 
 
 def _configure_sqlite(dbapi_connection, _record, *, synchronous: str = "FULL") -> None:
@@ -27,8 +28,18 @@ def _configure_sqlite(dbapi_connection, _record, *, synchronous: str = "FULL") -
 
 def _begin_sqlite(connection) -> None:
     # IMMEDIATE takes the write lock at the start, so a transaction that reads and then writes
-    # waits its turn (busy_timeout) instead of failing with "database is locked".
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # waits its turn (busy_timeout) instead of failing with "database is locked". A connection
+    # that only reads (`read_only_engine`) begins a plain WAL snapshot and never waits.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def read_only_engine() -> sa.Engine:
+    """The engine for sessions that only read committed data (search reading what to index):
+    on SQLite their transactions take no write lock, so they never wait for a writer."""
+    return db.engine.execution_options(**{READ_ONLY: True})
 
 
 def init_database(app: Flask) -> None:

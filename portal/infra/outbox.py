@@ -46,6 +46,12 @@ BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF = timedelta(hours=1)
 # After-response messages whose response was never closed are delivered this long after it.
 AFTER_RESPONSE_FALLBACK_SECONDS = 3.0
+# The outbox's own bookkeeping in `session.info`: ids flushed in the open transaction, then
+# committed and waiting for delivery (after the request, or after the response for the late
+# kinds). Only this module reads or writes them; others call `track_flushed`.
+_FLUSHED, _FLUSHED_LATE = "outbox_flushed", "outbox_flushed_late"
+_COMMITTED, _COMMITTED_LATE = "outbox_committed", "outbox_committed_late"
+_NEW_OBJECTS = "outbox_new_objects"
 
 
 def handler(kind: str, *, after_response: bool = False) -> Callable[[Handler], Handler]:
@@ -213,9 +219,7 @@ def deliver_committed() -> None:
     """Deliver the messages that this session's committed transactions added, and those their
     handlers added in turn. Never raises."""
     for _round in range(FOLLOW_UP_ROUNDS):
-        ids = db.session.info.pop("outbox_committed", []) + db.session.info.pop(
-            "outbox_committed_late", []
-        )
+        ids = db.session.info.pop(_COMMITTED, []) + db.session.info.pop(_COMMITTED_LATE, [])
         if not ids:
             return
         try:
@@ -246,33 +250,36 @@ class _AfterResponse:
                 return
             self._done = True
         with self._app.app_context():
-            db.session.info["outbox_committed_late"] = list(self._ids)
+            db.session.info[_COMMITTED_LATE] = list(self._ids)
             deliver_committed()
 
 
+def track_flushed(session, message_ids: list[int]) -> None:
+    """Deliver these messages, inserted during a flush without ORM objects (search writes its
+    rows in one statement), after the session commits, like the ones added as objects."""
+    session.info.setdefault(_FLUSHED, []).extend(message_ids)
+
+
 def _before_flush(session, _context, _instances) -> None:
-    session.info["outbox_new_objects"] = [o for o in session.new if isinstance(o, OutboxMessage)]
+    session.info[_NEW_OBJECTS] = [o for o in session.new if isinstance(o, OutboxMessage)]
 
 
 def _after_flush(session, _context) -> None:
-    for message in session.info.pop("outbox_new_objects", []):
-        key = "outbox_flushed_late" if message.kind in AFTER_RESPONSE else "outbox_flushed"
+    for message in session.info.pop(_NEW_OBJECTS, []):
+        key = _FLUSHED_LATE if message.kind in AFTER_RESPONSE else _FLUSHED
         session.info.setdefault(key, []).append(message.id)
 
 
 def _after_commit(session) -> None:
-    for flushed, committed in (
-        ("outbox_flushed", "outbox_committed"),
-        ("outbox_flushed_late", "outbox_committed_late"),
-    ):
+    for flushed, committed in ((_FLUSHED, _COMMITTED), (_FLUSHED_LATE, _COMMITTED_LATE)):
         ids = session.info.pop(flushed, [])
         if ids:
             session.info.setdefault(committed, []).extend(ids)
 
 
 def _after_rollback(session) -> None:
-    session.info.pop("outbox_flushed", None)
-    session.info.pop("outbox_flushed_late", None)
+    session.info.pop(_FLUSHED, None)
+    session.info.pop(_FLUSHED_LATE, None)
 
 
 def init_app(app: Flask) -> None:
@@ -288,7 +295,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def deliver_after_commit(response):
-        late = db.session.info.pop("outbox_committed_late", None)
+        late = db.session.info.pop(_COMMITTED_LATE, None)
         deliver_committed()
         if late:
             response.call_on_close(_AfterResponse(app, late).deliver)

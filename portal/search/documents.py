@@ -1,17 +1,20 @@
 """The index document of a case, read from the database: what search finds a case by.
 
-`case_documents` reads any number of cases in two queries. Readers here and in indexing.py and
-rebuilding.py end their read transaction before the index is written (`end_read_transaction`).
+`case_documents` reads any number of cases in two queries. Search reads what it indexes in a
+session of its own (`reading`), never the caller's: it leaves the caller's transaction alone, and
+it reads only what is committed, without SQLite's write lock, and is done before Whoosh writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-from portal.extensions import db
+from portal.infra.database import read_only_engine
 from portal.models import Account, Case, CaseEvent, Contact, Queue
 from portal.search.schema import NONE, day_number, microseconds
 
@@ -30,12 +33,19 @@ def _value(item) -> str:
     return NONE if item is None else str(getattr(item, "value", item))
 
 
-def case_documents(case_ids: Iterable[int]) -> dict[int, dict]:
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A short session of search's own that reads committed rows, closed on leaving."""
+    with Session(read_only_engine()) as session:
+        yield session
+
+
+def case_documents(session: Session, case_ids: Iterable[int]) -> dict[int, dict]:
     """Index documents for these cases, from two queries however many cases (no N+1)."""
     ids = list(case_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
+    rows = session.execute(
         sa.select(
             Case.id,
             Case.subject,
@@ -63,7 +73,7 @@ def case_documents(case_ids: Iterable[int]) -> dict[int, dict]:
         .outerjoin(Queue, Queue.id == Case.queue_id)
         .where(Case.id.in_(ids))
     ).all()
-    events = db.session.execute(
+    events = session.execute(
         sa.select(CaseEvent.id, CaseEvent.case_id, CaseEvent.kind, CaseEvent.body)
         .where(CaseEvent.case_id.in_(ids))
         .order_by(CaseEvent.case_id, CaseEvent.created_at, CaseEvent.id)
@@ -107,8 +117,3 @@ def case_documents(case_ids: Iterable[int]) -> dict[int, dict]:
             "stamp": stamp(row.updated_at, newest.get(row.id)).encode(),
         }
     return documents
-
-
-def end_read_transaction() -> None:
-    # SQLite takes its write lock at BEGIN; never hold it while Whoosh writes.
-    db.session.commit()

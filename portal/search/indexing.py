@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from portal.extensions import db
 from portal.infra import outbox
 from portal.models import Case, CaseEvent, OutboxMessage, OutboxStatus
-from portal.search.documents import case_documents, end_read_transaction, stamp
+from portal.search.documents import case_documents, reading, stamp
 from portal.search.session_hooks import KIND, install_session_hooks
 from portal.search.whoosh_engine import store
 from portal.search.whoosh_engine.writing import writer as index_writer
@@ -44,8 +43,8 @@ def index_cases(case_ids: Iterable[int], *, timeout: float | None = None) -> int
         store.open_index(), timeout=WRITER_TIMEOUT_SECONDS if timeout is None else timeout
     )
     try:
-        documents = case_documents(ids)
-        end_read_transaction()
+        with reading() as session:
+            documents = case_documents(session, ids)
         for case_id in ids:
             document = documents.get(case_id)
             if document is None:
@@ -83,12 +82,12 @@ class Drift:
 
 
 def _database_stamps() -> dict[int, str]:
-    rows = db.session.execute(
-        sa.select(Case.id, Case.updated_at, sa.func.max(CaseEvent.id))
-        .outerjoin(CaseEvent, CaseEvent.case_id == Case.id)
-        .group_by(Case.id, Case.updated_at)
-    ).all()
-    end_read_transaction()
+    with reading() as session:
+        rows = session.execute(
+            sa.select(Case.id, Case.updated_at, sa.func.max(CaseEvent.id))
+            .outerjoin(CaseEvent, CaseEvent.case_id == Case.id)
+            .group_by(Case.id, Case.updated_at)
+        ).all()
     return {case_id: stamp(updated_at, newest) for case_id, updated_at, newest in rows}
 
 
@@ -121,15 +120,15 @@ def repair(case_ids: Iterable[int], progress: Progress | None = None) -> int:
 
 def deliver_pending() -> tuple[int, int]:
     """Deliver the `search.case` messages still waiting; returns (delivered, not delivered)."""
-    waiting = db.session.scalars(
-        sa.select(OutboxMessage.id)
-        .where(
-            OutboxMessage.kind == KIND,
-            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.DELIVERING]),
-        )
-        .order_by(OutboxMessage.id)
-    ).all()
-    end_read_transaction()
+    with reading() as session:
+        waiting = session.scalars(
+            sa.select(OutboxMessage.id)
+            .where(
+                OutboxMessage.kind == KIND,
+                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.DELIVERING]),
+            )
+            .order_by(OutboxMessage.id)
+        ).all()
     delivered = failed = 0
     for chunk in chunks(list(waiting)):
         ok, not_ok = outbox.deliver(chunk, limit=len(chunk))
@@ -153,9 +152,8 @@ def sync(progress: Progress | None = None) -> SyncReport:
 
 
 def count_cases() -> int:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
-    end_read_transaction()
-    return total
+    with reading() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(Case))
 
 
 __all__ = [

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Case, OutboxMessage, OutboxStatus
 from portal.models._base import utcnow
-from portal.search.documents import case_documents, end_read_transaction
+from portal.search.documents import case_documents, reading
 from portal.search.indexing import BATCH_SIZE, Progress, chunks, count_cases, repair, verify
 from portal.search.session_hooks import KIND
 from portal.search.whoosh_engine import bulk, store
@@ -49,20 +49,19 @@ def _document_batches(
         select = sa.select(Case.id).where(Case.id > last_seen)
         if last_id is not None:
             select = select.where(Case.id <= last_id)
-        ids = db.session.scalars(select.order_by(Case.id).limit(batch_size)).all()
+        with reading() as session:
+            ids = session.scalars(select.order_by(Case.id).limit(batch_size)).all()
+            documents = case_documents(session, ids)
         if not ids:
-            end_read_transaction()
             return
-        documents = case_documents(ids)
-        end_read_transaction()
         yield [documents[case_id] for case_id in ids if case_id in documents]
         last_seen = ids[-1]
 
 
 def _id_ranges(parts: int) -> list[tuple[int, int]]:
     """Split the cases into `parts` id ranges of about as many cases each."""
-    ids = db.session.scalars(sa.select(Case.id).order_by(Case.id)).all()
-    end_read_transaction()
+    with reading() as session:
+        ids = session.scalars(sa.select(Case.id).order_by(Case.id)).all()
     size = -(-len(ids) // parts)
     return [(chunk[0], chunk[-1]) for chunk in chunks(list(ids), size)]
 
@@ -177,16 +176,16 @@ def _delivered_since(moment: datetime) -> set[int]:
 
     Updates still waiting are not needed: they will be delivered to the new index.
     """
-    payloads = db.session.scalars(
-        sa.select(OutboxMessage.payload).where(
-            OutboxMessage.kind == KIND,
-            sa.or_(
-                OutboxMessage.delivered_at >= moment,
-                OutboxMessage.status == OutboxStatus.DELIVERING,
-            ),
-        )
-    ).all()
-    end_read_transaction()
+    with reading() as session:
+        payloads = session.scalars(
+            sa.select(OutboxMessage.payload).where(
+                OutboxMessage.kind == KIND,
+                sa.or_(
+                    OutboxMessage.delivered_at >= moment,
+                    OutboxMessage.status == OutboxStatus.DELIVERING,
+                ),
+            )
+        ).all()
     return {int(payload["case_id"]) for payload in payloads if payload and "case_id" in payload}
 
 

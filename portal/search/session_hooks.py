@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import inspect
 
 from portal.extensions import db
+from portal.infra import outbox
 from portal.models import Account, Case, CaseEvent, Contact, OutboxMessage, Queue
 
 KIND = "search.case"
@@ -22,8 +23,6 @@ _WATCHED_NAMES = {Account: ("name", "email_domain"), Contact: ("name", "email"),
 _CASE_COLUMN = {Account: Case.account_id, Contact: Case.requester_id, Queue: Case.queue_id}
 _PENDING = "search_pending_case_ids"
 _ENQUEUED = "search_enqueued_case_ids"
-# Where portal/infra/outbox.py's flush hook lists the message ids to deliver after commit.
-_OUTBOX_FLUSHED = "outbox_flushed"
 
 
 def _changed(obj, names: Iterable[str]) -> bool:
@@ -86,8 +85,8 @@ def _enqueue_in_flush(session, case_ids: list[int]) -> None:
     """Insert the messages with this flush's own connection (one statement, however many).
 
     Rows written here, rather than ORM objects added for the next flush, keep a flush
-    self-contained: nothing is left pending behind it. They are handed to the outbox's
-    list of rows to deliver after the commit, the list its own flush hook fills.
+    self-contained: nothing is left pending behind it. The outbox is told of them, to deliver
+    them after the commit like the messages it saw flushed as objects.
     """
     table = OutboxMessage.__table__
     message_ids = (
@@ -99,7 +98,7 @@ def _enqueue_in_flush(session, case_ids: list[int]) -> None:
         .scalars()
         .all()
     )
-    session.info.setdefault(_OUTBOX_FLUSHED, []).extend(message_ids)
+    outbox.track_flushed(session, message_ids)
 
 
 def _forget(session, *_args) -> None:

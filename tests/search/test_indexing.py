@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from portal.extensions import db as _db
 from portal.models import Case, EventKind, OutboxMessage, OutboxStatus, Role, User
 from portal.search import KIND, indexing, rebuild, rebuilding, search_cases, sync, verify
+from portal.search.documents import reading
 from portal.search.whoosh_engine import bulk, store
 from portal.search.whoosh_engine.writing import writer as index_writer
 from tests import factories
@@ -249,8 +250,8 @@ def test_documents_for_many_cases_take_two_queries(db, count_queries):
         factories.add_event(case)
     db.session.commit()
     ids = [case.id for case in cases]
-    with count_queries() as statements:
-        documents = indexing.case_documents(ids)
+    with count_queries() as statements, reading() as session:
+        documents = indexing.case_documents(session, ids)
     assert len(documents) == 30
     assert len([sql for sql in statements if sql.lstrip().startswith("SELECT")]) == 2
 
@@ -316,3 +317,17 @@ def test_a_failing_rebuild_process_fails_the_rebuild_and_keeps_the_index(
     assert store.live_path() == live
     assert sorted(path.name for path in store.index_root().glob("gen-*")) == [live.name]
     assert found(supervisor, "flywheel") == [case.id]
+
+
+def test_search_leaves_the_callers_transaction_alone(app, db, index_now, supervisor):
+    """Indexing, verifying and rebuilding read committed rows in a session of their own: the
+    caller's uncommitted work is neither committed nor lost, and waits for its own commit."""
+    indexed = factories.make_case(subject="committed gearbox")
+    index_now()
+    pending = factories.make_case(subject="uncommitted gearbox")
+    db.session.flush()
+    assert indexing.index_cases([indexed.id, pending.id]) == 2
+    assert verify().missing == [] and rebuild() == 1
+    assert pending in db.session and db.session().in_transaction()
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 1
