@@ -69,13 +69,13 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
-    from portal.infra import attachments, mail, outbox  # noqa: F401 - mail registers a handler
+    from portal.infra import mail, outbox, storage  # noqa: F401 - mail registers a handler
 
     outbox.init_app(app)
     from portal import search
 
     search.init_app(app)  # the search.case outbox handler and the hooks that enqueue it
-    attachments.init_app(app)
+    storage.init_app(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask import abort, request, send_file
 
-from portal.infra import attachments
+from portal.domain import cases
+from portal.infra import storage
 from portal.models import Attachment
 
 
 def attachment_response(file: Attachment):
     """`Content-Disposition: attachment` unless a re-encoded image is asked for inline."""
-    path = attachments.path_of(file)
+    path = storage.path_of(file)
     if not path.is_file():
         abort(404)
-    inline = attachments.is_inline_image(file) and request.args.get("inline") == "1"
+    inline = cases.is_inline_image(file) and request.args.get("inline") == "1"
     response = send_file(
         path,
         mimetype=file.content_type,

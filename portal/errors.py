@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
+from portal.infra.storage import StorageFull
 from portal.inputs import BadParameter, UnstorableText
 from portal.kernel.errors import DomainError, TooManyAttempts
 
@@ -99,6 +100,12 @@ def init_app(app: Flask) -> None:
     def domain_error(error):
         db.session.rollback()
         return render_error(error.status)
+
+    @app.errorhandler(StorageFull)
+    def storage_full(error):
+        log.error("attachment storage is full: %s", error)
+        db.session.rollback()
+        return render_error(507)
 
     @app.errorhandler(HTTPException)
     def http_error(error):

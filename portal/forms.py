@@ -21,10 +21,9 @@ from flask_wtf.file import FileField as FlaskFileField
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
-from portal import i18n
-from portal.infra.attachments import Upload
+from portal import i18n, numbers
+from portal.domain.cases import Upload
 from portal.inputs import has_unstorable
-from portal.kernel import numbers
 
 UNSTORABLE_MESSAGE = _l(
     "This text contains a control character (such as NUL) that cannot be stored. Remove it and "

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from portal.kernel import numbers
+from portal import numbers
 from portal.kernel.errors import DomainError
 
 # NUL (PostgreSQL text cannot hold it; SQLite would store it) and lone surrogates (not UTF-8:

@@ -39,12 +39,11 @@ from hypothesis import strategies as st
 from werkzeug.routing import Rule
 
 from portal.domain import cases, escalations, voc
-from portal.domain.cases import macros
+from portal.domain.cases import Upload, macros
 from portal.domain.crm import merge as contact_merge
 from portal.domain.identity import logins
 from portal.domain.voc import surveys
 from portal.extensions import db as _db
-from portal.infra.attachments import Upload
 from portal.models import (
     Attachment,
     CaseStatus,

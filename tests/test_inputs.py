@@ -19,10 +19,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
 from portal import forms as portal_forms
-from portal import i18n
+from portal import i18n, numbers
 from portal.agent.forms_crm import ContactForm
 from portal.inputs import IdConverter, UnstorableText
-from portal.kernel import inbox, numbers
+from portal.kernel import inbox
 from portal.models import (
     Account,
     Case,

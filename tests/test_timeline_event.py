@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import render_template_string
 
 from portal.domain import cases
-from portal.infra.attachments import Upload
+from portal.domain.cases import Upload
 from portal.models import Channel, Direction, Role
 from portal.models._base import utcnow
 from tests import factories

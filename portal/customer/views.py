@@ -19,7 +19,6 @@ from portal.downloads import attachment_response
 from portal.extensions import db, limiter, login_manager
 from portal.forms import uploads_from
 from portal.i18n import isolate
-from portal.infra.attachments import AttachmentRejected
 from portal.infra.unit_of_work import attempt
 from portal.inputs import arg_int
 from portal.kernel.errors import InvalidTransition
@@ -115,7 +114,7 @@ def new_case():
                     follow_up_of=follow_up_of,
                     by=me,
                 )
-        except AttachmentRejected as rejected:
+        except cases.AttachmentRejected as rejected:
             form.files.errors = [f"{rejected.name}: {rejected.message}"]
         else:
             flash(_("We received your case %(number)s.", number=isolate(case.number)), "success")
@@ -160,7 +159,7 @@ def reply(number: str):
         try:
             with attempt():
                 cases.add_reply(case, body=form.body.data, uploads=uploads_from(form.files), by=me)
-        except AttachmentRejected as rejected:
+        except cases.AttachmentRejected as rejected:
             form.files.errors = [f"{rejected.name}: {rejected.message}"]
         else:
             flash(_("Your reply was added."), "success")

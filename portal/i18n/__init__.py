@@ -29,7 +29,7 @@ from portal.i18n.timezones import (
     timezone_choices,
 )
 from portal.i18n.typed_days import JALALI_BEFORE, BadDay, day_example, day_input, parse_day
-from portal.kernel.numbers import ASCII_DIGITS
+from portal.numbers import ASCII_DIGITS
 
 __all__ = [
     "ARABIC_DECIMAL_SEPARATOR",

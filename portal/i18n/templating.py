@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from portal.extensions import babel
 from portal.i18n import bidi, dates, digits, languages, quantities, timezones, typed_days
-from portal.kernel.text import render_markdown
+from portal.text import render_markdown
 
 
 def _lazy_text_as_html(lazy: LazyString) -> Markup:

@@ -10,7 +10,7 @@ import jdatetime
 from flask_babel import gettext as _
 
 from portal.i18n import bidi, digits, languages
-from portal.kernel.numbers import ASCII_DIGITS
+from portal.numbers import ASCII_DIGITS
 
 _DAY = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 # Years before this are Jalali (1405 is 2026), as in case search and the KPI filters.

@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import numbers
 from portal.extensions import db
-from portal.kernel import numbers
 from portal.models._base import UTCDateTime, utcnow
 from portal.models.enums import CaseStatus, Channel, Direction, EventKind, Priority
 from portal.models.user import queue_members

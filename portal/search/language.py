@@ -16,8 +16,8 @@ from datetime import date, timedelta
 
 import jdatetime
 
-from portal.kernel.numbers import ASCII_DIGITS
 from portal.models import Case, CaseStatus, Channel, Priority
+from portal.numbers import ASCII_DIGITS
 from portal.search.access import Reader
 from portal.search.analysis import is_arabic_script, normalize, stem, strip_article
 from portal.search.schema import NONE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from datetime import time, timedelta
@@ -179,6 +180,27 @@ def test_one_bad_file_among_good_ones_saves_nothing(app, client, customer, db):
     assert file_case(client, files=files).status_code == 400
     assert case_count(db) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(Attachment)) == 0
+    folder = app.config["UPLOAD_DIR"]
+    assert not os.path.isdir(folder) or os.listdir(folder) == []
+
+
+def test_a_full_disk_answers_507_and_keeps_neither_case_nor_file(
+    app, client, customer, db, monkeypatch
+):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    real_open = open
+
+    def full_disk(path, mode="r", *args, **kwargs):
+        if "x" in mode:  # the attachment's temporary file
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", full_disk)
+    files = [file_tuple(b"hello", "a.txt"), file_tuple(png_bytes(), "b.png")]
+    response = file_case(client, files=files)
+    monkeypatch.undo()
+    assert response.status_code == 507
+    assert case_count(db) == 0
     folder = app.config["UPLOAD_DIR"]
     assert not os.path.isdir(folder) or os.listdir(folder) == []
 

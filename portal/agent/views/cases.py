@@ -29,7 +29,6 @@ from portal.downloads import attachment_response
 from portal.extensions import db
 from portal.forms import uploads_from
 from portal.i18n import isolate
-from portal.infra.attachments import AttachmentRejected
 from portal.infra.unit_of_work import attempt
 from portal.kernel.errors import InvalidTransition, NotAllowed, StaleCase
 from portal.kernel.labels import queue_option
@@ -170,7 +169,7 @@ def reply(number: str):
                     internal=form.internal.data,
                     by=me(),
                 )
-        except AttachmentRejected as rejected:
+        except cases.AttachmentRejected as rejected:
             form.files.errors = [f"{rejected.name}: {rejected.message}"]
         except InvalidTransition:
             flash(_("Closed cases take no replies."), "warning")

@@ -33,8 +33,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from portal import numbers
 from portal.domain.analytics import metrics, periods, scopes
-from portal.kernel import numbers
 from portal.models import Goal, GoalDirection, GoalOwnerKind, User
 
 MAX_THRESHOLD = 1000

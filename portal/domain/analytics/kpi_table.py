@@ -7,10 +7,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from portal import i18n
+from portal import i18n, numbers
 from portal.domain import voc
 from portal.domain.analytics import dashboard_figures, metrics, periods, scopes
-from portal.kernel import numbers
 
 
 def parse_day(text: str) -> date:

@@ -44,12 +44,15 @@ from portal.domain.cases.transitions import (
     reopen_deadline,
     solve,
 )
+from portal.domain.cases.uploads import AttachmentRejected, Upload, is_inline_image
 
 __all__ = [
     "CATEGORIES",
     "DEFLECTION_KINDS",
+    "AttachmentRejected",
     "BadListRequest",
     "QueueFilters",
+    "Upload",
     "add_reply",
     "apply_bulk",
     "assign",
@@ -67,6 +70,7 @@ __all__ = [
     "followers_of",
     "following_state",
     "insert_macro",
+    "is_inline_image",
     "link",
     "linked_cases",
     "log_interaction",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from portal import numbers
 from portal.domain.cases import assignment, edits
 from portal.extensions import db
-from portal.kernel import numbers
 from portal.kernel.errors import InvalidTransition
 from portal.models import Case, CaseStatus, Priority, Queue, User
 

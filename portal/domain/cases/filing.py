@@ -11,9 +11,8 @@ import sqlalchemy as sa
 
 from portal.domain import sla
 from portal.domain.cases import assignment, notices, routing
+from portal.domain.cases.uploads import Upload, store_uploads
 from portal.extensions import db
-from portal.infra import attachments
-from portal.infra.attachments import Upload
 from portal.kernel import audit
 from portal.kernel.errors import NotAllowed
 from portal.models import (
@@ -111,7 +110,7 @@ def open_case(
     db.session.flush()
     if case.assignee is not None:
         assignment.given(case, case.assignee, by=by, event=None, now=now)
-    attachments.store(case, list(uploads), by=by)
+    store_uploads(case, list(uploads), by=by)
     if follow_up_of is not None:
         db.session.add(CaseLink(from_case_id=case.id, to_case_id=follow_up_of.id, kind="follow_up"))
     sla.start_clock(case, now=now)

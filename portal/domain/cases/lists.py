@@ -8,9 +8,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal import authz
+from portal import authz, numbers
 from portal.extensions import db
-from portal.kernel import numbers
 from portal.models import Case, CaseEvent, CaseStatus, User
 from portal.models._base import utcnow
 

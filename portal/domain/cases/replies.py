@@ -7,9 +7,8 @@ from datetime import datetime
 
 from portal.domain import sla
 from portal.domain.cases import audience, followers, history, metrics, notices, transitions
+from portal.domain.cases.uploads import Upload, store_uploads
 from portal.extensions import db
-from portal.infra import attachments
-from portal.infra.attachments import Upload
 from portal.kernel import audit, inbox
 from portal.kernel.errors import InvalidTransition, NotAllowed
 from portal.models import Case, CaseEvent, CaseStatus, EventKind, User
@@ -48,7 +47,7 @@ def add_reply(
     )
     db.session.add(event)
     db.session.flush()
-    stored = attachments.store(case, list(uploads), by=by, event=event)
+    stored = store_uploads(case, list(uploads), by=by, event=event)
     for attachment in stored:
         attachment.is_internal = internal
     if is_customer:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from portal.kernel.numbers import ASCII_DIGITS
+from portal.numbers import ASCII_DIGITS
 
 MIN_NAME_KEY = 5
 MIN_PHONE_DIGITS = 7

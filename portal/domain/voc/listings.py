@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from portal import numbers
 from portal.domain.voc.access import visible_items
 from portal.domain.voc.items import ITEM_KINDS
 from portal.domain.voc.score_bands import low_score_clause
 from portal.domain.voc.themes import themes_by_item
 from portal.extensions import db
-from portal.kernel import numbers
 from portal.models import (
     Account,
     Case,

@@ -1,34 +1,25 @@
-"""Attachments: checked by content, stored under random names outside static/, never orphaned.
-
-Files are written to a temporary name, fsynced and renamed into place before the database
-commit; if the transaction rolls back, the files it wrote are removed again.
+"""What a case accepts as a file: checked by its bytes (not its name), images re-encoded, archives
+bounded; then stored (portal/infra/storage.py) and recorded as the case's attachments.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
-import logging
-import os
-import secrets
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 from portal.extensions import db
 from portal.i18n import file_size
+from portal.infra import storage
 from portal.kernel.errors import DomainError
-from portal.kernel.text import display_file_name
 from portal.models import Attachment, Case, CaseEvent, User
-
-log = logging.getLogger("casework.attachments")
+from portal.text import display_file_name
 
 # Content types we accept, by what the bytes are (not what the name or browser claims).
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
@@ -56,22 +47,12 @@ class AttachmentRejected(DomainError):
         self.message = message
 
 
-class StorageFull(DomainError):
-    status = 507
-
-
 @dataclass
 class Upload:
     """A file as received: its claimed name and its bytes."""
 
     name: str
     data: bytes
-
-
-def upload_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _reencode_image(data: bytes, kind: str) -> bytes:
@@ -143,33 +124,14 @@ def _is_plain_text(data: bytes) -> bool:
     return "<html" not in lowered and "<script" not in lowered and "<svg" not in lowered
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Write to a temporary name, fsync, then rename: a crash never leaves half a file."""
-    temporary = path.with_name(path.name + ".part")
-    try:
-        with open(temporary, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StorageFull("no space left for attachments") from exc
-        raise
-
-
-def store(
+def store_uploads(
     case: Case, uploads: list[Upload], *, by: User | None, event: CaseEvent | None = None
 ) -> list[Attachment]:
     """Check every file first, then store them all; nothing is stored if one is refused."""
     prepared = [(upload, *classify(upload)) for upload in uploads]
     attachments = []
     for upload, content_type, data, _inline in prepared:
-        storage_name = secrets.token_hex(16)
-        path = upload_dir() / storage_name
-        _write_file(path, data)
-        db.session.info.setdefault("written_files", []).append(str(path))
+        storage_name = storage.write(data)
         attachment = Attachment(
             case_id=case.id,
             event=event,
@@ -185,33 +147,6 @@ def store(
     return attachments
 
 
-def path_of(attachment: Attachment) -> Path:
-    return upload_dir() / attachment.storage_name
-
-
 def is_inline_image(attachment: Attachment) -> bool:
     """Only re-encoded raster images may be shown inline."""
     return attachment.content_type in IMAGE_TYPES.values()
-
-
-def _forget_written(session) -> None:
-    session.info.pop("written_files", None)
-
-
-def _remove_written(session, _previous_transaction=None) -> None:
-    for path in session.info.pop("written_files", []):
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            log.exception("could not remove orphan attachment file %s", path)
-
-
-def init_app(app) -> None:
-    """Files written in a transaction that rolls back are deleted (no orphan files)."""
-    session_class = db.session.session_factory.class_
-    if not getattr(session_class, "_casework_attachment_events", False):
-        sa.event.listen(session_class, "after_commit", _forget_written)
-        sa.event.listen(session_class, "after_soft_rollback", _remove_written)
-        session_class._casework_attachment_events = True
