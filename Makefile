@@ -42,9 +42,11 @@ bench-search: $(VENV)/.installed-dev translations
 bench-dashboard: $(VENV)/.installed-dev translations
 	$(BIN)/python bench/dashboard_bench.py
 
+# Style, then the import contracts of .importlinter (the layers of docs/architecture.md).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts
