@@ -23,8 +23,9 @@ from portal.agent.forms import (
     MergeForm,
     ReplyForm,
 )
+from portal.agent.forms_escalation import EscalateForm
 from portal.agent.views import bp, me
-from portal.domain import cases, sla
+from portal.domain import cases, escalations
 from portal.downloads import attachment_response
 from portal.extensions import db
 from portal.forms import uploads_from
@@ -70,6 +71,7 @@ def _workspace(
     interaction_form=None,
     link_form=None,
     merge_form=None,
+    escalate_form=None,
     conflict=False,
 ):
     """The case page; a form that was just refused comes in by name and is shown as it was
@@ -90,33 +92,31 @@ def _workspace(
         formdata=None, assignee=case.assignee_id or 0, version=case.version
     )
     assign_form.assignee.choices = _assignee_choices(case)
-    now = utcnow()
-    policy = sla.policy_for(case)
+    page = cases.workspace(case, user, now=utcnow())
+    escalation = escalations.escalation_card(case, user)
+    escalate_form = escalate_form or EscalateForm(formdata=None, version=case.version)
+    escalate_form.set_choices(escalation.higher_queues, escalation.higher_agents)
     return (
         render_template(
             "agent/case.html",
             case=case,
-            can_work=authz.can_work_case(user, case),
-            following=cases.following_state(case, user),
-            events=cases.timeline(user, case),
-            files=db.session.scalars(authz.visible_attachments(user, case)).all(),
-            linked=cases.linked_cases(case),
+            can_work=page.can_work,
+            following=page.following,
+            events=page.events,
+            files=page.files,
+            linked=page.linked,
             reply_form=reply_form,
             fields_form=fields_form,
             assign_form=assign_form,
             interaction_form=interaction_form or InteractionForm(formdata=None),
             link_form=link_form or CaseNumberForm(formdata=None),
             merge_form=merge_form or MergeForm(formdata=None, version=case.version),
-            macros=cases.macros_for_case(case, user),
+            macros=page.macros,
             draft_sent=session.pop(DRAFT_SENT, None) == case.number,
-            clocks={
-                which: {
-                    "state": sla.clock_state(case, now=now, which=which, policy=policy),
-                    "remaining": sla.remaining_minutes(case, now=now, which=which, policy=policy),
-                }
-                for which in ("first_response", "resolution")
-            },
-            countdown_now=sla.countdown(case, now=now),
+            clocks=page.clocks,
+            countdown_now=page.countdown,
+            escalation=escalation,
+            escalate_form=escalate_form,
             conflict=conflict,
         ),
         status,

@@ -4,7 +4,7 @@ staff member's notifications at /agent/notifications (and their unread count as 
 
 from __future__ import annotations
 
-from flask import abort, flash, g, jsonify, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,22 +19,7 @@ from portal.infra.unit_of_work import attempt
 from portal.kernel import inbox
 from portal.kernel.errors import InvalidTransition, StaleCase
 from portal.kernel.labels import ESCALATION_STATE_BADGES, ESCALATION_STATE_LABELS
-from portal.models import Case, CaseStatus, EscalationState, Queue, User
-
-
-def escalation_panel(case: Case) -> dict:
-    """What the escalation card of the case page shows: the form (the one just posted, after
-    a refusal) and the case's escalation history."""
-    form = g.get("escalate_form") or EscalateForm(formdata=None, version=case.version)
-    at_top = case.tier >= escalations.MAX_TIER
-    queues = [] if at_top else escalations.higher_queues(case)
-    form.set_choices(queues, [] if not queues else escalations.higher_tier_agents(case))
-    return {
-        "form": form,
-        "flags_only": not queues,
-        "can_escalate": case.status in CaseStatus.WORKING and authz.can_work_case(me(), case),
-        "history": escalations.history(case),
-    }
+from portal.models import Case, EscalationState, Queue, User
 
 
 def unread_notification_count() -> int:
@@ -48,7 +33,6 @@ def unread_notification_count() -> int:
 @bp.record_once
 def _install_template_globals(state) -> None:
     state.app.jinja_env.globals.update(
-        escalation_panel=escalation_panel,
         escalation_state_label=lambda value: ESCALATION_STATE_LABELS[EscalationState(value)],
         escalation_state_badge=lambda value: ESCALATION_STATE_BADGES[EscalationState(value)],
         notification_label=inbox.label,
@@ -59,8 +43,7 @@ def _install_template_globals(state) -> None:
 
 def _refused(case: Case, form: EscalateForm, status: int, **options):
     """The case page again with the escalate form as it was sent (and its errors)."""
-    g.escalate_form = form
-    return _workspace(case, status=status, **options)
+    return _workspace(case, status=status, escalate_form=form, **options)
 
 
 @bp.post("/cases/<number>/escalate")

@@ -45,6 +45,7 @@ from portal.domain.cases.transitions import (
     solve,
 )
 from portal.domain.cases.uploads import AttachmentRejected, Upload, is_inline_image
+from portal.domain.cases.workspace import Workspace, workspace
 
 __all__ = [
     "CATEGORIES",
@@ -53,6 +54,7 @@ __all__ = [
     "BadListRequest",
     "QueueFilters",
     "Upload",
+    "Workspace",
     "add_reply",
     "apply_bulk",
     "assign",
@@ -97,4 +99,5 @@ __all__ = [
     "suggest_solved_cases",
     "timeline",
     "update_fields",
+    "workspace",
 ]

@@ -2,6 +2,7 @@
 supervisor's inbox and the SLA sweep that escalates on its own."""
 
 from portal.domain.escalations.answers import accept, resolve, return_to_lower_tier
+from portal.domain.escalations.card import EscalationCard, escalation_card
 from portal.domain.escalations.escalating import (
     MAX_TIER,
     escalate,
@@ -15,8 +16,10 @@ from portal.domain.escalations.steps import is_flag
 __all__ = [
     "INBOX_SORTS",
     "MAX_TIER",
+    "EscalationCard",
     "accept",
     "escalate",
+    "escalation_card",
     "higher_queues",
     "higher_tier_agents",
     "history",
