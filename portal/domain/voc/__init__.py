@@ -13,6 +13,7 @@ from portal.domain.voc.listings import (
     list_items,
     staff_users,
 )
+from portal.domain.voc.log_subject import feedback_subject
 from portal.domain.voc.recipients import contact_language
 from portal.domain.voc.score_figures import _SCORE_FIELDS as SCORE_FIELDS
 from portal.domain.voc.score_figures import Scores, scores, scores_by_agent
@@ -41,6 +42,7 @@ from portal.domain.voc.themes import (
     all_themes,
     create_theme,
     themes_by_item,
+    themes_with_ids,
     update_theme,
 )
 from portal.domain.voc.user_text import (
@@ -80,6 +82,7 @@ __all__ = [
     "dashboard",
     "dashboard_csv",
     "export_rows",
+    "feedback_subject",
     "find_contact",
     "is_locked",
     "item_detail",
@@ -98,6 +101,7 @@ __all__ = [
     "send_nps",
     "staff_users",
     "themes_by_item",
+    "themes_with_ids",
     "update_item",
     "update_theme",
     "visible_items",

@@ -30,6 +30,10 @@ def active_themes() -> list[FeedbackTheme]:
     return [theme for theme in all_themes() if theme.is_active]
 
 
+def themes_with_ids(ids: list[int]) -> list[FeedbackTheme]:
+    return list(db.session.scalars(sa.select(FeedbackTheme).where(FeedbackTheme.id.in_(ids))))
+
+
 def _check_name(name: str, theme: FeedbackTheme | None) -> str:
     name = " ".join(clean_text(name, MAX_THEME_NAME).split())
     if not name:

@@ -13,7 +13,6 @@ from portal.feedback.forms import CommentForm, ItemUpdateForm, LogFeedbackForm, 
 from portal.feedback.views import bp, me
 from portal.inputs import arg_int, bad_value
 from portal.models import (
-    Case,
     Channel,
     Contact,
     Feedback,
@@ -163,33 +162,21 @@ def log_item():
         contact = db.session.get(Contact, contact_id) if contact_id else None
         form.contact_email.data = contact.email if contact and contact.email else ""
     if form.validate_on_submit():
-        case = contact = None
-        case_number = (form.case_number.data or "").strip()
-        email = (form.contact_email.data or "").strip()
-        if case_number:
-            case_id = Case.id_from_number(case_number)
-            case = db.session.scalar(authz.visible_cases(me()).where(Case.id == (case_id or 0)))
-            if case is None:
-                form.case_number.errors = [_("No case with this number.")]
-        if email:
-            contact = voc.find_contact(email)
-            if contact is None:
-                form.contact_email.errors = [_("No contact with this email address.")]
-        elif case is None and not form.case_number.errors:
-            form.contact_email.errors = [_("Give a case number or the contact's email.")]
-        if not form.case_number.errors and not form.contact_email.errors:
-            themes = db.session.scalars(
-                db.select(FeedbackTheme).where(FeedbackTheme.id.in_(form.themes.data or []))
-            ).all()
+        subject = voc.feedback_subject(
+            me(), case_number=form.case_number.data or "", email=form.contact_email.data or ""
+        )
+        for name, message in subject.errors.items():
+            form[name].errors = [message]
+        if not subject.errors:
             feedback = voc.create_item(
-                contact,
+                subject.contact,
                 kind=FeedbackKind(form.kind.data),
                 summary=form.summary.data,
                 detail=form.detail.data,
-                case=case,
+                case=subject.case,
                 channel=Channel(form.channel.data),
                 sentiment=Sentiment(form.sentiment.data) if form.sentiment.data else None,
-                themes=list(themes),
+                themes=voc.themes_with_ids(form.themes.data or []),
                 by=me(),
             )
             flash(_("Feedback logged."), "success")
