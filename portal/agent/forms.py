@@ -17,10 +17,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.forms import Form, IntegerField, MomentField, files_rule, to_int
 from portal.i18n import LANGUAGES
-from portal.kernel.labels import CATEGORY_LABELS, CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
-from portal.models import CaseStatus, Channel, Direction, Priority
-
-DIRECTION_LABELS = {Direction.INBOUND: _l("Inbound"), Direction.OUTBOUND: _l("Outbound")}
+from portal.kernel.labels import (
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    DIRECTION_LABELS,
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+)
+from portal.models import CaseStatus, Channel, Priority
 
 
 def _choices(labels: dict) -> list[SelectChoice]:

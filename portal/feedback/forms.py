@@ -1,4 +1,4 @@
-"""Forms of the feedback blueprint and the translated names of its enumerations."""
+"""Forms of the feedback blueprint."""
 
 from __future__ import annotations
 
@@ -17,51 +17,27 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from portal.domain import voc
 from portal.forms import Form, to_int
 from portal.i18n import isolate
-from portal.kernel.labels import CHANNEL_LABELS
-from portal.models import FeedbackKind, FeedbackStatus, Sentiment
+from portal.kernel.labels import (
+    CHANNEL_LABELS,
+    CSAT_SCORE_LABELS,
+    FEEDBACK_KIND_LABELS,
+    FEEDBACK_STATUS_LABELS,
+    SENTIMENT_LABELS,
+)
+from portal.models import FeedbackKind
 
-KIND_LABELS = {
-    FeedbackKind.CSAT: _l("Satisfaction rating"),
-    FeedbackKind.NPS: _l("Recommendation score"),
-    FeedbackKind.COMPLAINT: _l("Complaint"),
-    FeedbackKind.SUGGESTION: _l("Suggestion"),
-    FeedbackKind.COMPLIMENT: _l("Compliment"),
-    FeedbackKind.QUESTION: _l("Question"),
-}
-STATUS_LABELS = {
-    FeedbackStatus.NEW: _l("New"),
-    FeedbackStatus.ACKNOWLEDGED: _l("Acknowledged"),
-    FeedbackStatus.IN_PROGRESS: _l("In progress"),
-    FeedbackStatus.CLOSED: _l("Closed"),
-}
-STATUS_BADGES = {
-    FeedbackStatus.NEW: "text-bg-info",
-    FeedbackStatus.ACKNOWLEDGED: "text-bg-primary",
-    FeedbackStatus.IN_PROGRESS: "text-bg-warning",
-    FeedbackStatus.CLOSED: "text-bg-secondary",
-}
-SENTIMENT_LABELS = {
-    Sentiment.POSITIVE: _l("Positive"),
-    Sentiment.NEUTRAL: _l("Neutral"),
-    Sentiment.NEGATIVE: _l("Negative"),
-}
-CSAT_LABELS = {
-    1: _l("Very dissatisfied"),
-    2: _l("Dissatisfied"),
-    3: _l("Neither satisfied nor dissatisfied"),
-    4: _l("Satisfied"),
-    5: _l("Very satisfied"),
-}
 SENTIMENT_CHOICES = [
     SelectChoice("", _l("Judge from the kind")),
     *(SelectChoice(key.value, label) for key, label in SENTIMENT_LABELS.items()),
 ]
-ITEM_KIND_CHOICES = [SelectChoice(kind.value, KIND_LABELS[kind]) for kind in voc.ITEM_KINDS]
+ITEM_KIND_CHOICES = [
+    SelectChoice(kind.value, FEEDBACK_KIND_LABELS[kind]) for kind in voc.ITEM_KINDS
+]
 
 
 def score_choices(kind: FeedbackKind) -> list[SelectChoice]:
     if kind == FeedbackKind.CSAT:
-        return [SelectChoice(score, CSAT_LABELS[score]) for score in voc.SCORES[kind]]
+        return [SelectChoice(score, CSAT_SCORE_LABELS[score]) for score in voc.SCORES[kind]]
     return [SelectChoice(score, str(score)) for score in voc.SCORES[kind]]
 
 
@@ -126,7 +102,7 @@ class LogFeedbackForm(Form):
 class ItemUpdateForm(Form):
     status = SelectField(
         _l("Status"),
-        choices=[SelectChoice(key.value, label) for key, label in STATUS_LABELS.items()],
+        choices=[SelectChoice(key.value, label) for key, label in FEEDBACK_STATUS_LABELS.items()],
     )
     owner_id = SelectField(_l("Owner"), coerce=to_int)
     sentiment = SelectField(

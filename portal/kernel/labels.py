@@ -19,8 +19,14 @@ from portal.models import (
     Direction,
     EscalationState,
     EventKind,
+    FeedbackKind,
+    FeedbackStatus,
+    GoalDirection,
+    GoalOwnerKind,
+    GoalStatus,
     Priority,
     Role,
+    Sentiment,
 )
 
 ROLE_LABELS = {
@@ -80,6 +86,7 @@ STATUS_BADGES = {
 }
 
 
+DIRECTION_LABELS = {Direction.INBOUND: _l("Inbound"), Direction.OUTBOUND: _l("Outbound")}
 INTERACTION_LABELS = {
     (Channel.PHONE, Direction.INBOUND): _l("Incoming call"),
     (Channel.PHONE, Direction.OUTBOUND): _l("Outgoing call"),
@@ -113,6 +120,78 @@ def facet_value_label(facet: str, value: str, fallback: str) -> str:
     """A search facet value in the page's words: "Waiting on customer", not `pending`."""
     labels = _FACET_VALUE_LABELS.get(facet)
     return label(labels, value) if labels else fallback
+
+
+# --- Feedback (voice of the customer) ------------------------------------------------------
+
+FEEDBACK_KIND_LABELS = {
+    FeedbackKind.CSAT: _l("Satisfaction rating"),
+    FeedbackKind.NPS: _l("Recommendation score"),
+    FeedbackKind.COMPLAINT: _l("Complaint"),
+    FeedbackKind.SUGGESTION: _l("Suggestion"),
+    FeedbackKind.COMPLIMENT: _l("Compliment"),
+    FeedbackKind.QUESTION: _l("Question"),
+}
+FEEDBACK_STATUS_LABELS = {
+    FeedbackStatus.NEW: _l("New"),
+    FeedbackStatus.ACKNOWLEDGED: _l("Acknowledged"),
+    FeedbackStatus.IN_PROGRESS: _l("In progress"),
+    FeedbackStatus.CLOSED: _l("Closed"),
+}
+FEEDBACK_STATUS_BADGES = {
+    FeedbackStatus.NEW: "text-bg-info",
+    FeedbackStatus.ACKNOWLEDGED: "text-bg-primary",
+    FeedbackStatus.IN_PROGRESS: "text-bg-warning",
+    FeedbackStatus.CLOSED: "text-bg-secondary",
+}
+SENTIMENT_LABELS = {
+    Sentiment.POSITIVE: _l("Positive"),
+    Sentiment.NEUTRAL: _l("Neutral"),
+    Sentiment.NEGATIVE: _l("Negative"),
+}
+# The words of the satisfaction scale, by score (NPS scores are shown as plain numbers).
+CSAT_SCORE_LABELS = {
+    1: _l("Very dissatisfied"),
+    2: _l("Dissatisfied"),
+    3: _l("Neither satisfied nor dissatisfied"),
+    4: _l("Satisfied"),
+    5: _l("Very satisfied"),
+}
+
+# --- Goals ---------------------------------------------------------------------------------
+
+GOAL_STATUS_LABELS = {
+    GoalStatus.NOT_STARTED: _l("Not started"),
+    GoalStatus.ON_TRACK: _l("On track"),
+    GoalStatus.AT_RISK: _l("At risk"),
+    GoalStatus.BEHIND: _l("Behind"),
+    GoalStatus.ACHIEVED: _l("Achieved"),
+    GoalStatus.MISSED: _l("Missed"),
+}
+# Bootstrap colour names, not badge classes: a goal's status colours its badge and its bar.
+GOAL_STATUS_COLORS = {
+    GoalStatus.NOT_STARTED: "secondary",
+    GoalStatus.ON_TRACK: "primary",
+    GoalStatus.AT_RISK: "warning",
+    GoalStatus.BEHIND: "danger",
+    GoalStatus.ACHIEVED: "success",
+    GoalStatus.MISSED: "dark",
+}
+GOAL_DIRECTION_LABELS = {
+    GoalDirection.AT_LEAST: _l("At least"),
+    GoalDirection.AT_MOST: _l("At most"),
+}
+GOAL_OWNER_KIND_LABELS = {
+    GoalOwnerKind.AGENT: ROLE_LABELS[Role.AGENT],
+    GoalOwnerKind.QUEUE: _l("Queue"),
+    GoalOwnerKind.TIER: _l("Tier"),
+    GoalOwnerKind.TEAM: _l("Whole team"),
+}
+
+
+def tier_label(tier):
+    """ "Tier 2", translated when shown. Pages pass `native_digits(tier)`, CSV rows the number."""
+    return _l("Tier %(tier)s", tier=tier)
 
 
 # --- Options: names, emails and numbers that keep their direction --------------------------
@@ -179,10 +258,12 @@ FIELD_SENTENCES = {
     "merged_into": (None, _l("Merged into %(new)s"), None, {}),
     "linked": (None, _l("Linked to %(new)s"), None, {}),
 }
+# What the timeline says when an escalation reaches a state: a sentence, where
+# ESCALATION_STATE_LABELS name the state on a badge.
 ESCALATION_STATE_SENTENCES = {
-    "accepted": _l("Escalation accepted"),
-    "returned": _l("Escalation returned"),
-    "resolved": _l("Escalation resolved"),
+    EscalationState.ACCEPTED: _l("Escalation accepted"),
+    EscalationState.RETURNED: _l("Escalation returned"),
+    EscalationState.RESOLVED: _l("Escalation resolved"),
 }
 
 
@@ -255,7 +336,7 @@ def escalation_sentence(entry, *, html: bool = True) -> Markup | str:
 
     def place(queue, tier) -> str:
         if queue is None:
-            return _("Tier %(tier)s", tier=native_digits(tier))
+            return str(tier_label(native_digits(tier)))
         return f"{queue.name} ({native_digits(tier)})"
 
     origin = place(entry.from_queue, escalation.from_tier)
@@ -306,6 +387,12 @@ def init_app(app: Flask) -> None:
         priority_label=lambda value: PRIORITY_LABELS[Priority(value)],
         channel_label=lambda value: CHANNEL_LABELS[Channel(value)],
         status_badge=lambda value: STATUS_BADGES[CaseStatus(value)],
+        tier_label=lambda tier: tier_label(native_digits(tier)),
+        kind_label=lambda value: FEEDBACK_KIND_LABELS[FeedbackKind(value)],
+        feedback_status_label=lambda value: FEEDBACK_STATUS_LABELS[FeedbackStatus(value)],
+        feedback_status_badge=lambda value: FEEDBACK_STATUS_BADGES[FeedbackStatus(value)],
+        sentiment_label=lambda value: SENTIMENT_LABELS[Sentiment(value)] if value else "",
+        csat_labels=CSAT_SCORE_LABELS,
         facet_value_label=facet_value_label,
         event_sentence=event_sentence,
         escalation_sentence=escalation_sentence,

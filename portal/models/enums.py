@@ -108,6 +108,17 @@ class GoalOwnerKind(StrEnum):
     TEAM = "team"
 
 
+class GoalStatus(StrEnum):
+    """Where a goal stands, computed when it is measured (never stored)."""
+
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BEHIND = "behind"
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     DELIVERING = "delivering"

@@ -7,8 +7,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.domain.analytics import DIRECTION_LABELS, OWNER_KIND_LABELS
 from portal.forms import DayField, Form, IntegerField, NumberField, to_id_or_none
+from portal.kernel.labels import GOAL_DIRECTION_LABELS, GOAL_OWNER_KIND_LABELS
 
 
 class AcceptForm(Form):
@@ -36,13 +36,13 @@ class GoalForm(Form):
     metric = SelectField(_l("Metric"), validators=[DataRequired()], validate_choice=False)
     direction = SelectField(
         _l("Direction"),
-        choices=[SelectChoice(d.value, label) for d, label in DIRECTION_LABELS.items()],
+        choices=[SelectChoice(d.value, label) for d, label in GOAL_DIRECTION_LABELS.items()],
         validate_choice=False,
     )
     target = NumberField(_l("Target"), validators=[InputRequired()])
     owner_kind = SelectField(
         _l("Kind of owner"),
-        choices=[SelectChoice(k.value, label) for k, label in OWNER_KIND_LABELS.items()],
+        choices=[SelectChoice(k.value, label) for k, label in GOAL_OWNER_KIND_LABELS.items()],
         validate_choice=False,
     )
     owner_user_id = SelectField(

@@ -12,7 +12,6 @@ from portal.domain.analytics.goal_edits import (
 from portal.domain.analytics.goal_lists import SHOW_CHOICES, goals_for_user
 from portal.domain.analytics.goal_lists import history as goal_history
 from portal.domain.analytics.goal_lists import listing as goal_listing
-from portal.domain.analytics.goal_progress import DIRECTION_LABELS, OWNER_KIND_LABELS
 from portal.domain.analytics.kpi_table import age_label, parse_day, parse_scope
 from portal.domain.analytics.kpi_table import as_json as dashboard_json
 from portal.domain.analytics.kpi_table import to_csv as dashboard_csv
@@ -32,11 +31,9 @@ from portal.domain.analytics.scopes import TIERS, Scope, queues, staff
 from portal.domain.analytics.weekly_report import send_weekly
 
 __all__ = [
-    "DIRECTION_LABELS",
     "EXPORT_LIMIT",
     "GROUPINGS",
     "METRICS",
-    "OWNER_KIND_LABELS",
     "SHOW_CHOICES",
     "TIERS",
     "Dashboard",

@@ -27,6 +27,7 @@ from portal.domain.cases import queue_supervisors
 from portal.extensions import db
 from portal.infra import mail
 from portal.kernel import inbox
+from portal.kernel.labels import GOAL_DIRECTION_LABELS
 from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
 from portal.models.user import queue_members
 
@@ -100,7 +101,7 @@ def _tell(
                 owner_name=progress.owner_name,
                 actual=progress.actual,
                 target=goal.target,
-                direction_label=goal_progress.DIRECTION_LABELS[GoalDirection(goal.direction)],
+                direction_label=GOAL_DIRECTION_LABELS[GoalDirection(goal.direction)],
                 progress=progress.progress_percent,
                 expected=progress.expected_percent,
                 forecast=progress.forecast,

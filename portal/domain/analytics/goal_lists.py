@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from portal.domain.analytics import goal_progress, metrics
 from portal.extensions import db
 from portal.kernel import lookups
+from portal.kernel.labels import GOAL_OWNER_KIND_LABELS, tier_label
 from portal.models import Goal, GoalOwnerKind, Queue, Role, User
 from portal.models.user import queue_members
 
@@ -45,8 +45,8 @@ def owner_name(goal: Goal, users: dict[int, User], queues: dict[int, Queue]):
         queue = queues.get(goal.owner_queue_id)
         return queue.name if queue else ""
     if kind is GoalOwnerKind.TIER:
-        return _l("Tier %(tier)s", tier=goal.owner_tier)
-    return goal_progress.OWNER_KIND_LABELS[GoalOwnerKind.TEAM]
+        return tier_label(goal.owner_tier)
+    return GOAL_OWNER_KIND_LABELS[GoalOwnerKind.TEAM]
 
 
 def evaluate(goals: list[Goal], *, now: datetime) -> list[goal_progress.GoalProgress]:

@@ -1,8 +1,8 @@
 """Goals: SMART targets on a KPI, with computed progress, status and alerts.
 
 This module measures one goal: its period and owner scope, the arithmetic of progress, expected
-progress and forecast, the status rules, and the words the goal is shown with (status, direction
-and owner labels). It runs no query of its own, so listing, editing and alerting all share it.
+progress and forecast, and the status rules (their words are in kernel.labels). It runs no
+query of its own, so listing, editing and alerting all share it.
 Definitions (docs/decisions.md, "Goals"):
 
 - **Time zone.** A goal's period is whole local days `period_start`..`period_end` in the site's
@@ -31,47 +31,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from portal import numbers
 from portal.domain.analytics import metrics, periods, scopes
-from portal.models import Goal, GoalDirection, GoalOwnerKind, User
+from portal.kernel.labels import GOAL_STATUS_COLORS, GOAL_STATUS_LABELS
+from portal.models import Goal, GoalDirection, GoalOwnerKind, GoalStatus, User
 
 MAX_THRESHOLD = 1000
-
-NOT_STARTED = "not_started"
-ON_TRACK = "on_track"
-AT_RISK = "at_risk"
-BEHIND = "behind"
-ACHIEVED = "achieved"
-MISSED = "missed"
-STATUS_LABELS = {
-    NOT_STARTED: _l("Not started"),
-    ON_TRACK: _l("On track"),
-    AT_RISK: _l("At risk"),
-    BEHIND: _l("Behind"),
-    ACHIEVED: _l("Achieved"),
-    MISSED: _l("Missed"),
-}
-# Badge and bar colours per status (Bootstrap classes).
-STATUS_COLORS = {
-    NOT_STARTED: "secondary",
-    ON_TRACK: "primary",
-    AT_RISK: "warning",
-    BEHIND: "danger",
-    ACHIEVED: "success",
-    MISSED: "dark",
-}
-DIRECTION_LABELS = {
-    GoalDirection.AT_LEAST: _l("At least"),
-    GoalDirection.AT_MOST: _l("At most"),
-}
-OWNER_KIND_LABELS = {
-    GoalOwnerKind.AGENT: _l("Agent"),
-    GoalOwnerKind.QUEUE: _l("Queue"),
-    GoalOwnerKind.TIER: _l("Tier"),
-    GoalOwnerKind.TEAM: _l("Whole team"),
-}
 
 
 def site_timezone() -> ZoneInfo:
@@ -155,24 +121,24 @@ def status(
     projected: float | None,
     period: periods.Period,
     now: datetime,
-) -> str:
-    """The goal's status key: the first rule of the module docstring that applies."""
+) -> GoalStatus:
+    """The goal's status: the first rule of the module docstring that applies."""
     direction = goal.direction
     if now < period.start:
-        return NOT_STARTED
+        return GoalStatus.NOT_STARTED
     if now >= period.end:
-        return ACHIEVED if meets(actual, goal.target, direction) else MISSED
+        return GoalStatus.ACHIEVED if meets(actual, goal.target, direction) else GoalStatus.MISSED
     counting_up = metric.cumulative and direction == GoalDirection.AT_LEAST
     if counting_up and meets(actual, goal.target, direction):
-        return ACHIEVED
+        return GoalStatus.ACHIEVED
     if progress is None:
-        return AT_RISK
+        return GoalStatus.AT_RISK
     if progress < expected - goal.behind_margin:
-        return BEHIND
+        return GoalStatus.BEHIND
     falls_short = projected is not None and not meets(projected, goal.target, direction)
     if progress < expected or falls_short:
-        return AT_RISK
-    return ON_TRACK
+        return GoalStatus.AT_RISK
+    return GoalStatus.ON_TRACK
 
 
 @dataclass(frozen=True)
@@ -186,21 +152,21 @@ class GoalProgress:
     progress_percent: float | None
     expected_percent: float
     forecast: float | None
-    status: str
+    status: GoalStatus
     owner_name: object = ""
     created_by: User | None = None
 
     @property
     def status_label(self):
-        return STATUS_LABELS[self.status]
+        return GOAL_STATUS_LABELS[self.status]
 
     @property
     def status_color(self) -> str:
-        return STATUS_COLORS[self.status]
+        return GOAL_STATUS_COLORS[self.status]
 
     @property
     def is_behind(self) -> bool:
-        return self.status == BEHIND
+        return self.status == GoalStatus.BEHIND
 
     @property
     def bar_percent(self) -> float:

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from portal import i18n, numbers
 from portal.domain import voc
 from portal.domain.analytics import dashboard_figures, metrics, periods, scopes
+from portal.kernel.labels import tier_label
 
 
 def parse_day(text: str) -> date:
@@ -45,7 +46,7 @@ def rows(board: dashboard_figures.Dashboard) -> list[tuple[str, str, object]]:
         out.append((str(_l("Created")), day.day.isoformat(), day.created))
         out.append((str(_l("Resolved")), day.day.isoformat(), day.resolved))
     for row in board.tiers:
-        tier = str(_l("Tier %(tier)s", tier=row.tier))
+        tier = str(tier_label(row.tier))
         out.append((str(_l("Escalation rate")), tier, row.escalation_rate))
         out.append((str(_l("Bounce-back rate")), tier, row.bounce_back_rate))
     for agent in board.agents:

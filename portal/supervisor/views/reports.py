@@ -8,12 +8,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 from flask_babel import get_timezone, ngettext
-from flask_babel import gettext as _
 
 from portal.domain import analytics
 from portal.extensions import limiter
 from portal.i18n import current_language, native_digits
-from portal.kernel.labels import CATEGORY_LABELS, CHANNEL_LABELS
+from portal.kernel.labels import CATEGORY_LABELS, CHANNEL_LABELS, tier_label
 from portal.models import Channel
 from portal.models._base import utcnow
 from portal.supervisor.views import bp, me
@@ -49,9 +48,7 @@ def _page(options, *, report=None, error=None, status: int = 200):
             options=options,
             groupings=analytics.GROUPINGS,
             queue_items=[(queue.id, queue.name) for queue in options.queues],
-            tier_items=[
-                (tier, _("Tier %(tier)s", tier=native_digits(tier))) for tier in options.tiers
-            ],
+            tier_items=[(tier, tier_label(native_digits(tier))) for tier in options.tiers],
             agent_items=[(agent.id, agent.name) for agent in options.agents],
             category_items=[(key, CATEGORY_LABELS.get(key, key)) for key in options.categories],
             channel_items=[(key, CHANNEL_LABELS[Channel(key)]) for key in options.channels],
