@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.i18n import isolate
 from portal.infra.unit_of_work import attempt
 from portal.inputs import arg_int
+from portal.kernel import staff
 from portal.models import Account, Contact, ContactMerge
 from portal.security import client_ip
 
@@ -68,7 +69,7 @@ def _account_form(account: Account | None) -> AccountForm:
     choices = crm.entitlements()
     if account is not None and account.entitlement not in choices:
         choices.append(account.entitlement)
-    form.set_choices(choices, crm.staff_users())
+    form.set_choices(choices, staff.active_staff())
     if not form.is_submitted():
         form.owner_id.data = account.owner_id or 0 if account is not None else 0
         form.entitlement.data = account.entitlement if account else crm.DEFAULT_ENTITLEMENT

@@ -27,7 +27,7 @@ from portal.domain.analytics.reports import build as build_report
 from portal.domain.analytics.reports import choices as report_choices
 from portal.domain.analytics.reports import parse as parse_report_query
 from portal.domain.analytics.reports import table_csv as report_table_csv
-from portal.domain.analytics.scopes import TIERS, Scope, queues, staff
+from portal.domain.analytics.scopes import TIERS, Scope, queues
 from portal.domain.analytics.weekly_report import send_weekly
 
 __all__ = [
@@ -65,7 +65,6 @@ __all__ = [
     "report_choices",
     "report_table_csv",
     "send_weekly",
-    "staff",
     "sweep_goals",
     "update_goal",
 ]

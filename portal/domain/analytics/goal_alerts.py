@@ -23,36 +23,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.domain.analytics import goal_lists, goal_progress
-from portal.domain.cases import queue_supervisors
 from portal.extensions import db
 from portal.infra import mail
-from portal.kernel import inbox
+from portal.kernel import inbox, staff
 from portal.kernel.labels import GOAL_DIRECTION_LABELS
 from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
-from portal.models.user import queue_members
 
 EMAIL_TEMPLATE = "goal_alert"
-
-
-def _supervisors() -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User).where(User.role == Role.SUPERVISOR, User.is_active).order_by(User.id)
-        ).all()
-    )
-
-
-def _tier_supervisors(tier: int | None) -> list[User]:
-    """Active supervisors in some queue of the tier; if none, every active supervisor."""
-    members = db.session.scalars(
-        sa.select(User)
-        .join(queue_members, queue_members.c.user_id == User.id)
-        .join(Queue, Queue.id == queue_members.c.queue_id)
-        .where(Queue.tier == tier, User.role == Role.SUPERVISOR, User.is_active)
-        .distinct()
-        .order_by(User.id)
-    ).all()
-    return list(members) or _supervisors()
 
 
 def recipients(goal: Goal) -> list[User]:
@@ -61,11 +38,11 @@ def recipients(goal: Goal) -> list[User]:
     if kind is GoalOwnerKind.AGENT:
         owners = [db.session.get(User, goal.owner_user_id)] if goal.owner_user_id else []
     elif kind is GoalOwnerKind.QUEUE:
-        owners = queue_supervisors(db.session.get(Queue, goal.owner_queue_id))
+        owners = staff.supervisors_of(Queue.id == goal.owner_queue_id)
     elif kind is GoalOwnerKind.TIER:
-        owners = _tier_supervisors(goal.owner_tier)
+        owners = staff.supervisors_of(Queue.tier == goal.owner_tier)
     else:
-        owners = _supervisors()
+        owners = staff.supervisors_of()
     creator = db.session.get(User, goal.created_by_id) if goal.created_by_id else None
     people: list[User] = []
     for user in [*owners, creator]:

@@ -13,7 +13,7 @@ from flask_babel import lazy_ngettext
 from portal.domain.analytics import goal_progress, metrics, periods, scopes
 from portal.extensions import db
 from portal.i18n import native_digits
-from portal.kernel import audit
+from portal.kernel import audit, staff
 from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
 
 DEFAULT_THRESHOLDS = "75,100"
@@ -34,7 +34,7 @@ MEASURED_FIELDS = (
 
 def owner_choices() -> tuple[list[User], list[Queue]]:
     """Active staff and every queue: who may own a goal."""
-    return scopes.staff(), scopes.queues()
+    return staff.active_staff(), scopes.queues()
 
 
 class InvalidGoal(ValueError):

@@ -24,6 +24,7 @@ from portal.domain.analytics import kpi_table, periods, report_figures, scopes
 from portal.domain.cases import CATEGORIES
 from portal.extensions import db
 from portal.i18n import JALALI_MONTHS, current_language, local_day, native_digits
+from portal.kernel import staff
 from portal.models import Account, Channel, Queue, User
 
 DEFAULT_PERIOD = "30"
@@ -45,7 +46,7 @@ class Choices:
 def choices() -> Choices:
     """The queues, staff and accounts to filter by (three queries)."""
     accounts = db.session.execute(sa.select(Account.id, Account.name).order_by(Account.name))
-    return Choices(scopes.queues(), scopes.staff(), [(row.id, row.name) for row in accounts])
+    return Choices(scopes.queues(), staff.active_staff(), [(row.id, row.name) for row in accounts])
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from portal.domain.analytics import periods
 from portal.extensions import db
-from portal.models import Case, Channel, Escalation, Feedback, Queue, Role, User
+from portal.models import Case, Channel, Escalation, Feedback, Queue
 
 SCOPE_KINDS = ("all", "queue", "tier", "agent")
 TIERS = (1, 2, 3)
@@ -146,9 +146,3 @@ class Scope:
 
 def queues() -> list[Queue]:
     return db.session.scalars(sa.select(Queue).order_by(Queue.tier, Queue.name)).all()
-
-
-def staff() -> list[User]:
-    return db.session.scalars(
-        sa.select(User).where(User.role.in_(Role.STAFF), User.is_active).order_by(User.name)
-    ).all()

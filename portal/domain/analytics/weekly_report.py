@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from flask import current_app
 
 from portal.domain.analytics import (
@@ -22,10 +21,9 @@ from portal.domain.analytics import (
     report_figures,
     scopes,
 )
-from portal.extensions import db
 from portal.i18n import is_valid_timezone
 from portal.infra import mail
-from portal.kernel import inbox
+from portal.kernel import inbox, staff
 from portal.models import Role, User
 
 TOP_REASONS = 5
@@ -98,14 +96,9 @@ _READ_OFF_FIGURES = frozenset(WEEKLY_METRICS) - {"escalation_rate"}
 
 def weekly_recipients() -> list[User]:
     """Active supervisors and admins with an address who have not turned emails off."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.role.in_(Role.MANAGERS), User.is_active)
-            .where(User.notify_by_email, User.email != "")
-            .order_by(User.id)
-        )
-    )
+    return [
+        user for user in staff.active_staff(Role.MANAGERS) if user.notify_by_email and user.email
+    ]
 
 
 def _zone(user: User) -> ZoneInfo:

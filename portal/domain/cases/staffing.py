@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.kernel import staff
 from portal.models import Queue, Role, User
 from portal.models.user import queue_members
 
@@ -57,13 +58,4 @@ def queue_agents(queue: Queue | None) -> list[User]:
 
 def queue_supervisors(queue: Queue | None) -> list[User]:
     """Active supervisors who are members of the queue; if it has none, every active supervisor."""
-    active_supervisors = sa.select(User).where(User.role == Role.SUPERVISOR, User.is_active)
-    if queue is not None:
-        members = db.session.scalars(
-            active_supervisors.join(queue_members, queue_members.c.user_id == User.id)
-            .where(queue_members.c.queue_id == queue.id)
-            .order_by(User.id)
-        ).all()
-        if members:
-            return list(members)
-    return list(db.session.scalars(active_supervisors.order_by(User.id)).all())
+    return staff.supervisors_of(Queue.id == queue.id if queue is not None else None)

@@ -3,7 +3,7 @@
 from portal.domain.crm.account_lookup import account_label, find_account
 from portal.domain.crm.duplicates import likely_duplicates
 from portal.domain.crm.edits import create_account, create_contact, update_account, update_contact
-from portal.domain.crm.field_values import DEFAULT_ENTITLEMENT, CrmError, entitlements, staff_users
+from portal.domain.crm.field_values import DEFAULT_ENTITLEMENT, CrmError, entitlements
 from portal.domain.crm.imports import contacts_cli, import_contacts
 from portal.domain.crm.listings import list_accounts, list_contacts
 from portal.domain.crm.merge import MergeRefused, merge_contacts, merges_of, undo_merge
@@ -29,7 +29,6 @@ __all__ = [
     "merge_contacts",
     "merges_of",
     "preview_merge",
-    "staff_users",
     "undo_merge",
     "update_account",
     "update_contact",

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.kernel.errors import DomainError
-from portal.models import Role, SLAPolicy, User
+from portal.models import SLAPolicy
 
 DEFAULT_ENTITLEMENT = "standard"
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -76,14 +76,3 @@ def entitlements() -> list[str]:
     """Entitlements that have SLA policies, plus the default."""
     found = set(db.session.scalars(sa.select(SLAPolicy.entitlement).distinct()))
     return sorted(found | {DEFAULT_ENTITLEMENT})
-
-
-def staff_users() -> list[User]:
-    """Possible account owners: active agents, supervisors and admins."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.role.in_(Role.STAFF), User.is_active.is_(True))
-            .order_by(User.name)
-        )
-    )

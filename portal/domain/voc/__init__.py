@@ -11,7 +11,6 @@ from portal.domain.voc.listings import (
     find_contact,
     item_detail,
     list_items,
-    staff_users,
 )
 from portal.domain.voc.log_subject import feedback_subject
 from portal.domain.voc.recipients import contact_language
@@ -99,7 +98,6 @@ __all__ = [
     "scores_from_row",
     "send_csat",
     "send_nps",
-    "staff_users",
     "themes_by_item",
     "themes_with_ids",
     "update_item",

@@ -29,7 +29,6 @@ from portal.models import (
     FeedbackStatus,
     FeedbackTheme,
     Queue,
-    Role,
     User,
     feedback_theme_links,
 )
@@ -166,17 +165,6 @@ def item_detail(item: Feedback, *, with_comments: bool) -> ItemDetail:
         owner=db.session.get(User, item.owner_id) if item.owner_id else None,
         themes=themes_by_item([item.id]).get(item.id, []),
         comments=[tuple(row) for row in comments],
-    )
-
-
-def staff_users() -> list[User]:
-    """Possible owners: active agents, supervisors and admins."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.role.in_(Role.STAFF), User.is_active.is_(True))
-            .order_by(User.name)
-        )
     )
 
 

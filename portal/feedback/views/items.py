@@ -12,6 +12,7 @@ from portal.extensions import db, limiter
 from portal.feedback.forms import CommentForm, ItemUpdateForm, LogFeedbackForm, ResponseForm
 from portal.feedback.views import bp, me
 from portal.inputs import arg_int, bad_value
+from portal.kernel import staff
 from portal.models import (
     Channel,
     Contact,
@@ -61,7 +62,7 @@ def items():
         result=result,
         filters=args,
         themes=voc.all_themes(),
-        staff=voc.staff_users(),
+        staff=staff.active_staff(),
     )
 
 
@@ -87,7 +88,7 @@ def _item_page(item: Feedback, *, update_form=None, comment_form=None, response_
 
 def _item_choices(form: ItemUpdateForm, current_themes) -> None:
     themes = {theme.id: theme for theme in [*voc.active_themes(), *current_themes]}
-    form.set_choices(voc.staff_users(), sorted(themes.values(), key=lambda t: t.name))
+    form.set_choices(staff.active_staff(), sorted(themes.values(), key=lambda t: t.name))
 
 
 @bp.get("/feedback/items/<int:item_id>")

@@ -9,6 +9,7 @@ from flask import Response, jsonify, render_template, request
 from flask_babel import get_timezone
 
 from portal.domain import analytics
+from portal.kernel import staff
 from portal.models._base import utcnow
 from portal.supervisor.views import bp
 
@@ -62,7 +63,7 @@ def _page(board: analytics.Dashboard | None, *, error: str | None = None) -> str
         csv_args={**request.args.to_dict(), "format": "csv"},
         age_label=analytics.age_label,
         queues=analytics.queues(),
-        agents=analytics.staff(),
+        agents=staff.active_staff(),
         tiers=analytics.TIERS,
         metrics=analytics.METRICS,
     )
