@@ -31,6 +31,7 @@ from portal.models import (
     CaseFollower,
     ContactRoleKind,
     EventKind,
+    Feedback,
     Queue,
     Role,
     User,
@@ -198,8 +199,9 @@ def attachment_or_404(user: User, case: Case, attachment_id: int) -> Attachment:
 
 
 def can_act_as_customer(user: User, case: Case) -> bool:
-    """Reply, solve or reopen from the portal: a customer who can see the case."""
-    return user.role == Role.CUSTOMER and user.contact_id is not None
+    """Reply, solve or reopen from the portal: a customer who may see the case (their own, or
+    their account's when they speak for it), by the one rule of `case_filter`."""
+    return user.role == Role.CUSTOMER and user.contact_id is not None and can_view_case(user, case)
 
 
 def can_work_case(user: User, case: Case) -> bool:
@@ -209,9 +211,13 @@ def can_work_case(user: User, case: Case) -> bool:
     return is_staff(user) and (sees_all_queues(user) or case.tier <= user.max_tier)
 
 
+def _is_active_manager(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in Role.MANAGERS
+
+
 def can_merge_contacts(user: User) -> bool:
     """Merging contacts (and undoing a merge) moves cases and logins: supervisors and admins."""
-    return user.is_authenticated and user.is_active and user.role in Role.MANAGERS
+    return _is_active_manager(user)
 
 
 def is_pending(user: User) -> bool:
@@ -223,6 +229,54 @@ def is_pending(user: User) -> bool:
 def can_invite_contact(user: User) -> bool:
     """Inviting a contact to the portal (an emailed link that makes its login): staff."""
     return is_staff(user) and user.is_active
+
+
+# --- feedback (voice of the customer) -----------------------------------------------------
+
+
+def feedback_filter(user: User) -> sa.ColumnElement[bool]:
+    """Items a reader may see: customers their own; supervisors and admins all; agents those
+    without a case or about a case they may see (`case_filter`)."""
+    if not user.is_authenticated or not user.is_active:
+        return sa.false()
+    if user.role == Role.CUSTOMER:
+        if user.contact_id is None:
+            return sa.false()
+        return Feedback.contact_id == user.contact_id
+    if sees_all_queues(user):
+        return sa.true()
+    if user.role == Role.AGENT:
+        return sa.or_(
+            Feedback.case_id.is_(None),
+            Feedback.case_id.in_(sa.select(Case.id).where(case_filter(user))),
+        )
+    return sa.false()
+
+
+def visible_feedback(user: User) -> sa.Select:
+    """Every feedback list, page and export starts here."""
+    return sa.select(Feedback).where(feedback_filter(user))
+
+
+def feedback_or_404(user: User, item_id: int) -> Feedback:
+    """Load an item through the reader's filter; hidden and missing items look the same."""
+    item = db.session.scalar(visible_feedback(user).where(Feedback.id == item_id))
+    if item is None:
+        abort(404)
+    return item
+
+
+def can_edit_feedback(user: User, item: Feedback) -> bool:
+    """Status, owner, themes and the response: the owner, supervisors and admins; any staff
+    member while nobody owns the item."""
+    if not is_staff(user):
+        return False
+    return sees_all_queues(user) or item.owner_id in (None, user.id)
+
+
+def can_manage_feedback_themes(user: User) -> bool:
+    """Creating, renaming and retiring feedback themes: supervisors and admins."""
+    return _is_active_manager(user)
 
 
 # --- what a page shows --------------------------------------------------------------------

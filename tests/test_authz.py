@@ -85,6 +85,31 @@ def test_deactivated_user_sees_nothing(world, db):
     assert db.session.scalars(authz.visible_cases(users["admin"])).all() == []
 
 
+@pytest.mark.parametrize(
+    "actor, acts_on",
+    [
+        ("acme_admin", {"acme_admin", "acme_plain"}),  # speaks for the account
+        ("acme_plain", {"acme_plain"}),
+        ("globex", {"globex", "expert"}),
+        ("agent", set()),  # staff work cases; they never act as the customer
+        ("supervisor", set()),
+        ("admin", set()),
+    ],
+)
+def test_customer_acts_only_on_cases_they_may_see(world, actor, acts_on):
+    users, cases = world
+    allowed = {
+        name for name, case in cases.items() if authz.can_act_as_customer(users[actor], case)
+    }
+    assert allowed == acts_on
+
+
+def test_deactivated_customer_cannot_act_on_their_own_case(world, db):
+    users, cases = world
+    users["acme_plain"].is_active = False
+    assert not authz.can_act_as_customer(users["acme_plain"], cases["acme_plain"])
+
+
 @pytest.fixture
 def gated_app(app):
     """A blueprint with one view per role gate, registered only for this test (which is marked

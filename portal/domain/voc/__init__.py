@@ -1,6 +1,5 @@
 """Voice of the customer: CSAT and NPS surveys, feedback items with themes, and their metrics."""
 
-from portal.domain.voc.access import can_edit_item, visible_items
 from portal.domain.voc.csv_export import export_rows
 from portal.domain.voc.csv_export import to_csv as dashboard_csv
 from portal.domain.voc.dashboard_data import PERIODS, dashboard
@@ -72,7 +71,6 @@ __all__ = [
     "all_themes",
     "answer_of",
     "answered_surveys",
-    "can_edit_item",
     "change_deadline",
     "contact_language",
     "create_item",
@@ -102,5 +100,4 @@ __all__ = [
     "themes_with_ids",
     "update_item",
     "update_theme",
-    "visible_items",
 ]

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal import authz
-from portal.domain.voc.access import can_edit_item
 from portal.domain.voc.recipients import contact_language, may_email
 from portal.domain.voc.themes import themes_by_item
 from portal.domain.voc.user_text import (
@@ -192,7 +191,7 @@ def update_item(
     sentiment: Sentiment | None,
 ) -> None:
     """Apply the staff form: status, owner, themes and sentiment, each recorded if changed."""
-    if not can_edit_item(by, item):
+    if not authz.can_edit_feedback(by, item):
         raise NotAllowed("only the owner or a supervisor changes this item")
     assign(item, owner, by=by)
     set_themes(item, themes, by=by)
@@ -223,7 +222,7 @@ def add_comment(item: Feedback, body: str, *, by: User) -> FeedbackComment:
 def respond(item: Feedback, text: str, *, by: User, now: datetime | None = None) -> None:
     """Close the loop: the response is stored, shown in the customer's portal and emailed to
     them; the item is closed and, if nobody owned it, owned by the responder."""
-    if not can_edit_item(by, item):
+    if not authz.can_edit_feedback(by, item):
         raise NotAllowed("only the owner or a supervisor answers this item")
     text = clean_text(text, MAX_RESPONSE)
     if not text:

@@ -1,8 +1,8 @@
 """Reading feedback: the filtered, paged item list, a customer's own items and one item's page.
 
-Every read starts from `visible_items`, so a list shows only what its reader may see; it is
-apart from the write path because it loads rows and never changes one. The choices the staff
-forms offer (possible owners, the contact an item is about) are read here too.
+Every read starts from `authz.visible_feedback`, so a list shows only what its reader may see;
+it is apart from the write path because it loads rows and never changes one. The contact an item
+is about, a choice the staff forms offer, is read here too.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from portal import numbers
-from portal.domain.voc.access import visible_items
+from portal import authz, numbers
 from portal.domain.voc.items import ITEM_KINDS
 from portal.domain.voc.score_bands import low_score_clause
 from portal.domain.voc.themes import themes_by_item
@@ -71,7 +70,7 @@ def list_items(
 ) -> ItemPage:
     """Items the reader may see, filtered and paged, newest first (two queries)."""
     owner_user = aliased(User)
-    query = visible_items(user)
+    query = authz.visible_feedback(user)
     if kind:
         query = query.where(Feedback.kind == FeedbackKind(kind))
     elif not follow_up:
@@ -125,7 +124,9 @@ def customer_items(user: User) -> list[Feedback]:
     """A customer's own feedback and survey answers, newest first."""
     return list(
         db.session.scalars(
-            visible_items(user).order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(200)
+            authz.visible_feedback(user)
+            .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+            .limit(200)
         )
     )
 

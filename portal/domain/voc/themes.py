@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from portal.domain.voc.access import can_manage_themes
+from portal import authz
 from portal.domain.voc.user_text import MAX_THEME_NAME, clean_text
 from portal.extensions import db
 from portal.kernel import audit
@@ -50,7 +50,7 @@ def _check_name(name: str, theme: FeedbackTheme | None) -> str:
 
 
 def create_theme(name: str, *, by: User) -> FeedbackTheme:
-    if not can_manage_themes(by):
+    if not authz.can_manage_feedback_themes(by):
         raise NotAllowed("themes are managed by supervisors")
     theme = FeedbackTheme(name=_check_name(name, None))
     db.session.add(theme)
@@ -61,7 +61,7 @@ def create_theme(name: str, *, by: User) -> FeedbackTheme:
 
 def update_theme(theme: FeedbackTheme, *, name: str, is_active: bool, by: User) -> None:
     """Rename or retire a theme; the copy of names on its items follows a rename."""
-    if not can_manage_themes(by):
+    if not authz.can_manage_feedback_themes(by):
         raise NotAllowed("themes are managed by supervisors")
     name = _check_name(name, theme)
     old_name = theme.name

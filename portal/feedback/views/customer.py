@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import authz
@@ -10,7 +10,7 @@ from portal.domain import voc
 from portal.extensions import db, limiter
 from portal.feedback.forms import CustomerFeedbackForm
 from portal.feedback.views import bp, me
-from portal.models import Case, Feedback, FeedbackKind, User
+from portal.models import Case, FeedbackKind, User
 
 
 def _customer() -> User:
@@ -66,9 +66,7 @@ def new_item():
 def my_item(item_id: int):
     """One of my items and its response; internal discussion is never loaded here."""
     user = _customer()
-    item = db.session.scalar(voc.visible_items(user).where(Feedback.id == item_id))
-    if item is None:
-        abort(404)
+    item = authz.feedback_or_404(user, item_id)
     return render_template(
         "feedback/my_item.html", detail=voc.item_detail(item, with_comments=False)
     )

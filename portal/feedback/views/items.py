@@ -3,7 +3,7 @@ closed-loop response, and logging feedback heard on calls or in emails."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import authz
@@ -28,13 +28,6 @@ ITEM_FILTERS = {
     "kind": {"", *(kind.value for kind in FeedbackKind)},
     "status": {"open", "all", *(status.value for status in FeedbackStatus)},
 }
-
-
-def _staff_item_or_404(item_id: int) -> Feedback:
-    item = db.session.scalar(voc.visible_items(me()).where(Feedback.id == item_id))
-    if item is None:
-        abort(404)
-    return item
 
 
 @bp.get("/feedback/items")
@@ -79,7 +72,7 @@ def _item_page(item: Feedback, *, update_form=None, comment_form=None, response_
     return render_template(
         "feedback/item.html",
         detail=detail,
-        can_edit=voc.can_edit_item(me(), item),
+        can_edit=authz.can_edit_feedback(me(), item),
         update_form=update_form,
         comment_form=comment_form or CommentForm(),
         response_form=response_form or ResponseForm(response=item.response),
@@ -95,15 +88,15 @@ def _item_choices(form: ItemUpdateForm, current_themes) -> None:
 @authz.staff_required
 def item(item_id: int):
     """An item with its links, themes, owner, internal discussion and the response."""
-    return _item_page(_staff_item_or_404(item_id))
+    return _item_page(authz.feedback_or_404(me(), item_id))
 
 
 @bp.post("/feedback/items/<int:item_id>/update")
 @authz.staff_required
 def update_item(item_id: int):
     """Change status, owner, sentiment and themes."""
-    feedback = _staff_item_or_404(item_id)
-    authz.require(voc.can_edit_item(me(), feedback))
+    feedback = authz.feedback_or_404(me(), item_id)
+    authz.require(authz.can_edit_feedback(me(), feedback))
     form = ItemUpdateForm()
     _item_choices(form, voc.themes_by_item([feedback.id]).get(feedback.id, []))
     if not form.validate_on_submit():
@@ -128,7 +121,7 @@ def update_item(item_id: int):
 @authz.staff_required
 def comment(item_id: int):
     """Add to the internal discussion."""
-    feedback = _staff_item_or_404(item_id)
+    feedback = authz.feedback_or_404(me(), item_id)
     form = CommentForm()
     if not form.validate_on_submit():
         return _item_page(feedback, comment_form=form), 400
@@ -141,8 +134,8 @@ def comment(item_id: int):
 @limiter.limit("30 per hour")
 def respond(item_id: int):
     """Close the loop: email the response to the customer and close the item."""
-    feedback = _staff_item_or_404(item_id)
-    authz.require(voc.can_edit_item(me(), feedback))
+    feedback = authz.feedback_or_404(me(), item_id)
+    authz.require(authz.can_edit_feedback(me(), feedback))
     form = ResponseForm()
     if not form.validate_on_submit():
         return _item_page(feedback, response_form=form), 400
