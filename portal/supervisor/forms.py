@@ -7,6 +7,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.domain import analytics
 from portal.forms import DayField, Form, IntegerField, NumberField, to_id_or_none
 from portal.kernel.labels import GOAL_DIRECTION_LABELS, GOAL_OWNER_KIND_LABELS
 
@@ -73,23 +74,7 @@ class GoalForm(Form):
 
     def values(self) -> dict:
         """The submitted values, as the goals service takes them."""
-        return {name: self[name].data for name in GOAL_FIELDS}
-
-
-GOAL_FIELDS = (
-    "name",
-    "metric",
-    "direction",
-    "target",
-    "owner_kind",
-    "owner_user_id",
-    "owner_queue_id",
-    "owner_tier",
-    "period_start",
-    "period_end",
-    "thresholds",
-    "behind_margin",
-)
+        return {name: self[name].data for name in analytics.GOAL_FIELDS}
 
 
 class DeleteGoalForm(Form):

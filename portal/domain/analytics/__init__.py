@@ -3,6 +3,7 @@
 from portal.domain.analytics.dashboard_figures import Dashboard, dashboard
 from portal.domain.analytics.goal_alerts import sweep as sweep_goals
 from portal.domain.analytics.goal_edits import (
+    GOAL_FIELDS,
     InvalidGoal,
     create_goal,
     delete_goal,
@@ -32,6 +33,7 @@ from portal.domain.analytics.weekly_report import send_weekly
 
 __all__ = [
     "EXPORT_LIMIT",
+    "GOAL_FIELDS",
     "GROUPINGS",
     "METRICS",
     "SHOW_CHOICES",

@@ -30,6 +30,8 @@ MEASURED_FIELDS = (
     "direction",
     "thresholds",
 )
+# Everything a goal form sets: the measured fields, its name and when it counts as behind.
+GOAL_FIELDS = ("name", *MEASURED_FIELDS, "behind_margin")
 
 
 def owner_choices() -> tuple[list[User], list[Queue]]:
@@ -121,7 +123,7 @@ def _checked(values: dict) -> dict:
         )
     if errors:
         raise InvalidGoal(errors)
-    return {field: clean[field] for field in ("name", *MEASURED_FIELDS, "behind_margin")}
+    return {field: clean[field] for field in GOAL_FIELDS}
 
 
 def create_goal(*, by: User, **values) -> Goal:

@@ -101,19 +101,7 @@ def escalate(
     if to_agent is not None and to_agent not in cases.eligible_assignees(target):
         raise InvalidTransition("the agent must be a member of the target queue and work its tier")
     with db.session.no_autoflush:  # one UPDATE of the case, so one version step
-        escalation = Escalation(
-            case=case,
-            from_tier=case.tier,
-            to_tier=target.tier,
-            from_queue_id=case.queue_id,
-            to_queue_id=target.id,
-            reason=reason,
-            handoff_note=handoff_note,
-            requested_by_id=by.id if by is not None else None,
-            state=EscalationState.OPEN,
-            created_at=now,
-        )
-        db.session.add(escalation)
+        escalation = _open_escalation(case, target.tier, target.id, by, reason, handoff_note, now)
         event = steps.escalation_event(
             case,
             by,
@@ -151,24 +139,38 @@ def escalate(
     return escalation
 
 
+def _open_escalation(
+    case: Case,
+    to_tier: int,
+    to_queue_id: int | None,
+    by: User | None,
+    reason: str,
+    handoff_note: str,
+    now: datetime,
+) -> Escalation:
+    """The open escalation row from where the case is (to where it is, for a flag)."""
+    escalation = Escalation(
+        case=case,
+        from_tier=case.tier,
+        to_tier=to_tier,
+        from_queue_id=case.queue_id,
+        to_queue_id=to_queue_id,
+        reason=reason,
+        handoff_note=handoff_note,
+        requested_by_id=by.id if by is not None else None,
+        state=EscalationState.OPEN,
+        created_at=now,
+    )
+    db.session.add(escalation)
+    return escalation
+
+
 def _flag(
     case: Case, *, by: User | None, reason: str, handoff_note: str, now: datetime
 ) -> Escalation:
     """The case cannot go higher: record a flag for the supervisors; the case stays put."""
     with db.session.no_autoflush:
-        escalation = Escalation(
-            case=case,
-            from_tier=case.tier,
-            to_tier=case.tier,
-            from_queue_id=case.queue_id,
-            to_queue_id=case.queue_id,
-            reason=reason,
-            handoff_note=handoff_note,
-            requested_by_id=by.id if by is not None else None,
-            state=EscalationState.OPEN,
-            created_at=now,
-        )
-        db.session.add(escalation)
+        escalation = _open_escalation(case, case.tier, case.queue_id, by, reason, handoff_note, now)
         event = steps.escalation_event(
             case, by, now, steps.place(case.queue, case.tier), "flagged", body=reason
         )
