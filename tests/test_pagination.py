@@ -26,7 +26,7 @@ def shown(html: str) -> list[str]:
 
 
 def test_one_page_draws_nothing(app):
-    page = SimpleNamespace(page=1, pages=1)
+    page = SimpleNamespace(number=1, pages=1)
     assert render(app, 'pagination(page, "customer.case_list")', page=page).strip() == ""
 
 
@@ -39,14 +39,14 @@ def test_one_page_draws_nothing(app):
     ],
 )
 def test_the_first_and_last_two_and_two_around_the_current_page(app, current, expected):
-    page = SimpleNamespace(page=current, pages=12)
+    page = SimpleNamespace(number=current, pages=12)
     html = render(app, 'pagination(page, "customer.case_list")', page=page)
     assert shown(html) == expected
     assert '<nav class="mt-3" aria-label="Pages">' in html
 
 
 def test_links_keep_the_lists_choices_and_path_arguments(app):
-    page = SimpleNamespace(page=1, pages=2)
+    page = SimpleNamespace(number=1, pages=2)
     html = render(
         app,
         'pagination(page, "agent.queue", query=query, compact=True, queue_id=7)',
@@ -58,17 +58,7 @@ def test_links_keep_the_lists_choices_and_path_arguments(app):
 
 
 def test_a_none_choice_is_left_out_an_empty_one_kept(app):
-    page = SimpleNamespace(page=1, pages=2)
+    page = SimpleNamespace(number=1, pages=2)
     html = render(app, 'pagination(page, "feedback.items", kind="", follow_up=None)', page=page)
     assert 'href="/feedback/items?kind=&amp;page=2"' in html
     assert 'class="pagination flex-wrap"' in html
-
-
-def test_a_page_may_call_its_current_number_number(app):
-    """The services' pages will become one Page type whose current number is `number`."""
-    page = SimpleNamespace(number=2, pages=3)
-    assert shown(render(app, 'pagination(page, "customer.case_list")', page=page)) == [
-        "1",
-        "[2]",
-        "3",
-    ]

@@ -2,7 +2,9 @@
 is, how many there are, so one template macro can draw the links under any of them.
 
 `paginate` runs two queries whatever the size of the list: a count and one page of rows. A page
-number past the end shows the last page (a list that shrank while someone paged keeps working).
+number past the end shows the last page (a list that shrank while someone paged keeps working),
+unless the list asks for `past_end=True`: then it is an empty page, as case and CRM lists have
+always shown it.
 """
 
 from __future__ import annotations
@@ -49,12 +51,14 @@ def paginate(
     per_page: int,
     total: int | None = None,
     rows: Callable[[sa.Select], Sequence] | None = None,
+    past_end: bool = False,
 ) -> Page:
-    """Page `number` of `query` (clamped to 1..pages). `rows` reads the limited query when a
-    list needs more than `scalars` (several columns, eager loads that need `unique()`)."""
+    """Page `number` of `query` (clamped to 1..pages, or only to 1 with `past_end`). `rows`
+    reads the limited query when a list needs more than `scalars` (several columns, eager loads
+    that need `unique()`, rows turned into something else)."""
     if total is None:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    number = min(max(number, 1), page_count(total, per_page))
+    number = max(number, 1) if past_end else min(max(number, 1), page_count(total, per_page))
     limited = query.limit(per_page).offset((number - 1) * per_page)
     items = rows(limited) if rows else list(db.session.scalars(limited))
     return Page(items=items, total=total, number=number, per_page=per_page)

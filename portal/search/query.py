@@ -8,8 +8,8 @@ counts; results.py turns what it finds into hits, snippets and facets.
 from __future__ import annotations
 
 from collections.abc import Collection
-from math import ceil
 
+from portal.kernel.pagination import page_count
 from portal.search.access import Reader, reader_for
 from portal.search.results import (
     HIGHLIGHTED_FIELDS,
@@ -60,7 +60,7 @@ def search_cases(
     text = text or ""
     page = min(max(1, int(page)), MAX_PAGE)
     per_page = min(max(1, int(per_page)), 100)
-    result = Result(text=text, page=page, per_page=per_page)
+    result = Result(text=text, number=page, per_page=per_page)
     reader = reader_for(user)
     if reader is None:
         return result
@@ -71,10 +71,10 @@ def search_cases(
         if q is not None:
             matches = search.match(q)
             result.total = matches.total
-            result.page = min(page, max(1, ceil(result.total / per_page)))
+            result.number = min(page, page_count(result.total, per_page))
             result.facets = facets(reader, lambda field: search.count_values(matches, field))
         if result.total:
-            offset = (result.page - 1) * per_page
+            offset = (result.number - 1) * per_page
             docnums = search.first_in_order(q, matches, sort, offset + per_page)[offset:]
             result.hits = _hits(search, q, reader, docnums)
         if result.total == 0 and text.strip():

@@ -10,12 +10,12 @@ import heapq
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from math import ceil
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from portal.extensions import db
+from portal.kernel.pagination import page_count
 from portal.models import Account, Queue
 from portal.search.access import Reader
 from portal.search.analysis import index_term, split_words
@@ -52,14 +52,14 @@ class Result:
     text: str
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
-    page: int = 1
+    number: int = 1  # the page shown, as in kernel.pagination.Page
     per_page: int = 20
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None  # "did you mean", as a query text
 
     @property
     def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def _matched_spans(text: str, words: frozenset[str]) -> list[tuple[int, int]]:

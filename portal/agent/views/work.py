@@ -77,7 +77,7 @@ def queue(queue_id: int):
         "agent/queue.html",
         queue=current,
         result=result,
-        clocks={case.id: sla.countdown(case, now=now) for case in result.cases},
+        clocks={case.id: sla.countdown(case, now=now) for case in result.items},
         filters=filters,
         members=cases.eligible_assignees(current),
         same_tier=same_tier,

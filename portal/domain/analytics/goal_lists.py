@@ -9,7 +9,6 @@ Definitions (docs/decisions.md, "Goals"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from portal.domain.analytics import goal_progress, metrics
 from portal.extensions import db
 from portal.kernel import lookups
 from portal.kernel.labels import GOAL_OWNER_KIND_LABELS, tier_label
+from portal.kernel.pagination import Page, paginate
 from portal.models import Goal, GoalOwnerKind, Queue, Role, User
 from portal.models.user import queue_members
 
@@ -116,16 +116,9 @@ def goals_for_user(user: User, now: datetime) -> list[goal_progress.GoalProgress
     return evaluate(list(goals), now=now)
 
 
-@dataclass
-class GoalPage:
-    goals: list[goal_progress.GoalProgress]
-    show: str
-    total: int
-    page: int
-    pages: int
-
-
-def listing(*, show: str = "current", page: int = 1, now: datetime) -> GoalPage:
+def listing(
+    *, show: str = "current", page: int = 1, now: datetime
+) -> Page[goal_progress.GoalProgress]:
     """Current, upcoming or past goals, a page at a time (past ones newest first)."""
     if show not in SHOW_CHOICES:
         raise ValueError(f"unknown filter {show!r}")
@@ -137,17 +130,13 @@ def listing(*, show: str = "current", page: int = 1, now: datetime) -> GoalPage:
     else:
         condition = Goal.period_end < day
         order = (Goal.period_end.desc(), Goal.name, Goal.id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Goal).where(condition))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    goals = db.session.scalars(
-        sa.select(Goal)
-        .where(condition)
-        .order_by(*order)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return GoalPage(evaluate(list(goals), now=now), show, total, page, pages)
+    return paginate(
+        sa.select(Goal).where(condition).order_by(*order),
+        number=page,
+        per_page=PAGE_SIZE,
+        total=db.session.scalar(sa.select(sa.func.count()).select_from(Goal).where(condition)),
+        rows=lambda limited: evaluate(list(db.session.scalars(limited)), now=now),
+    )
 
 
 def history(goal: Goal, *, now: datetime) -> list[goal_progress.GoalProgress]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal import authz, numbers
 from portal.extensions import db
+from portal.kernel.pagination import Page, paginate
 from portal.models import Case, CaseEvent, CaseStatus, User
 from portal.models._base import utcnow
 
@@ -28,14 +29,6 @@ class BadListRequest(ValueError):
     """A filter, scope, sort or page value outside what the list understands."""
 
 
-@dataclass
-class CasePage:
-    cases: list[Case]
-    total: int
-    page: int
-    pages: int
-
-
 def customer_query(user: User, scope: str) -> sa.Select:
     """`mine`: cases the user requested; `company`: every case the user may see."""
     if scope not in ("mine", "company"):
@@ -46,19 +39,17 @@ def customer_query(user: User, scope: str) -> sa.Select:
     return query
 
 
-def customer_cases(user: User, *, scope: str, status: str, sort: str, page: int) -> CasePage:
+def customer_cases(user: User, *, scope: str, status: str, sort: str, page: int) -> Page[Case]:
     """One page of the customer's cases: two queries whatever the data size."""
     if status not in STATUS_GROUPS or sort not in SORTS or page < 1:
         raise BadListRequest(f"{status} {sort} {page}")
     query = customer_query(user, scope).where(Case.status.in_(STATUS_GROUPS[status]))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.options(joinedload(Case.requester))
-        .order_by(SORTS[sort], Case.id.desc())
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
-    return CasePage(cases=list(rows), total=total, page=page, pages=max(1, -(-total // PER_PAGE)))
+    return paginate(
+        query.options(joinedload(Case.requester)).order_by(SORTS[sort], Case.id.desc()),
+        number=page,
+        per_page=PER_PAGE,
+        past_end=True,
+    )
 
 
 def customer_home(user: User) -> dict[str, list[Case]]:
@@ -202,21 +193,17 @@ class QueueFilters:
         return query
 
 
-def queue_cases(user: User, queue_id: int, filters: QueueFilters) -> CasePage:
+def queue_cases(user: User, queue_id: int, filters: QueueFilters) -> Page[Case]:
     """One page of a queue, through the reader's case filter: two queries at any depth."""
     now = utcnow()
     query = filters.apply(authz.visible_cases(user).where(Case.queue_id == queue_id), user, now)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
+    return paginate(
         query.options(
             joinedload(Case.requester), joinedload(Case.account), joinedload(Case.assignee)
-        )
-        .order_by(*AGENT_SORTS[filters.sort])
-        .limit(QUEUE_PER_PAGE)
-        .offset((filters.page - 1) * QUEUE_PER_PAGE)
-    ).all()
-    return CasePage(
-        cases=list(rows), total=total, page=filters.page, pages=max(1, -(-total // QUEUE_PER_PAGE))
+        ).order_by(*AGENT_SORTS[filters.sort]),
+        number=filters.page,
+        per_page=QUEUE_PER_PAGE,
+        past_end=True,
     )
 
 

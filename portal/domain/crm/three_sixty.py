@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal import authz
-from portal.domain.crm.listings import Page, _page
 from portal.extensions import db
+from portal.kernel.pagination import Page, paginate
 from portal.models import (
     Account,
     Case,
@@ -62,7 +62,7 @@ class Overview:
     """What a 360 view shows about the cases in its scope, as the reader may see them."""
 
     counts: CaseCounts
-    cases: Page
+    cases: Page[Case]
     timeline: list[TimelineEntry] = field(default_factory=list)
 
 
@@ -105,13 +105,14 @@ def _overview(
     now = now or utcnow()
     counts = _counts(scope, reader, now)
     visible = authz.visible_cases(reader).where(scope)
-    cases = _page(
+    cases = paginate(
         visible.options(
             joinedload(Case.requester), joinedload(Case.assignee), joinedload(Case.queue)
         ).order_by(Case.updated_at.desc(), Case.id.desc()),
-        page,
-        CASES_PER_PAGE,
+        number=page,
+        per_page=CASES_PER_PAGE,
         total=counts.total,
+        past_end=True,
     )
     events = db.session.scalars(
         sa.select(CaseEvent)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager
 from portal.domain.escalations import steps
 from portal.extensions import db
 from portal.kernel import lookups
+from portal.kernel.pagination import Page, paginate
 from portal.models import (
     Case,
     CaseEvent,
@@ -128,15 +129,7 @@ def assignable_by_queue(queue_ids: set[int]) -> dict[int, list[User]]:
 INBOX_SORTS = ("priority", "age")
 
 
-@dataclass
-class InboxPage:
-    entries: list[Entry]
-    total: int
-    page: int
-    pages: int
-
-
-def pending(*, sort: str = "priority", page: int = 1, per_page: int = 50) -> InboxPage:
+def pending(*, sort: str = "priority", page: int = 1, per_page: int = 50) -> Page[Entry]:
     """Open and accepted escalations for the supervisor inbox: by priority (urgent first) then
     age (oldest first), or by age alone. A fixed number of queries, however many there are."""
     if sort not in INBOX_SORTS:
@@ -148,9 +141,7 @@ def pending(*, sort: str = "priority", page: int = 1, per_page: int = 50) -> Inb
     order = age if sort == "age" else (priority_rank.asc(), *age)
     condition = Escalation.state.in_(EscalationState.PENDING)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Escalation).where(condition))
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    escalations = db.session.scalars(
+    result = paginate(
         sa.select(Escalation)
         .join(Case, Case.id == Escalation.case_id)
         .where(condition)
@@ -158,15 +149,17 @@ def pending(*, sort: str = "priority", page: int = 1, per_page: int = 50) -> Inb
             contains_eager(Escalation.case).joinedload(Case.queue),
             contains_eager(Escalation.case).joinedload(Case.assignee),
         )
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    entries = _entries(list(escalations))
-    members = assignable_by_queue({e.case.queue_id for e in escalations if e.case.queue_id})
-    for entry in entries:
+        .order_by(*order),
+        number=page,
+        per_page=per_page,
+        total=total,
+        rows=lambda limited: _entries(list(db.session.scalars(limited))),
+    )
+    cases = [entry.escalation.case for entry in result.items]
+    members = assignable_by_queue({case.queue_id for case in cases if case.queue_id})
+    for entry in result.items:
         case = entry.escalation.case
         entry.assignable = members.get(case.queue_id, [])
         if case.assignee is not None and case.assignee in entry.assignable:
             entry.default_assignee_id = case.assignee_id
-    return InboxPage(entries=entries, total=total, page=page, pages=pages)
+    return result

@@ -7,7 +7,6 @@ is about, a choice the staff forms offer, is read here too.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from portal.domain.voc.items import ITEM_KINDS
 from portal.domain.voc.score_bands import low_score_clause
 from portal.domain.voc.themes import themes_by_item
 from portal.extensions import db
+from portal.kernel.pagination import Page, paginate
 from portal.models import (
     Account,
     Case,
@@ -50,14 +50,6 @@ class ItemRow:
         return f"CS-{self.case_id:06d}" if self.case_id else None
 
 
-@dataclass
-class ItemPage:
-    rows: list[ItemRow]
-    total: int
-    page: int
-    pages: int
-
-
 def list_items(
     user: User,
     *,
@@ -67,7 +59,7 @@ def list_items(
     theme_id: int | None = None,
     follow_up: bool = False,
     page: int = 1,
-) -> ItemPage:
+) -> Page[ItemRow]:
     """Items the reader may see, filtered and paged, newest first (two queries)."""
     owner_user = aliased(User)
     query = authz.visible_feedback(user)
@@ -97,26 +89,19 @@ def list_items(
         )
     if follow_up:
         query = query.where(low_score_clause())
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
+    return paginate(
         query.add_columns(Contact.name, Account.name, owner_user.name)
         .outerjoin(Contact, Contact.id == Feedback.contact_id)
         .outerjoin(Account, Account.id == Feedback.account_id)
         .outerjoin(owner_user, owner_user.id == Feedback.owner_id)
-        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
-    return ItemPage(
-        rows=[
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc()),
+        number=page,
+        per_page=PER_PAGE,
+        total=db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())),
+        rows=lambda limited: [
             ItemRow(item, item.case_id, contact_name, account_name, owner_name)
-            for item, contact_name, account_name, owner_name in rows
+            for item, contact_name, account_name, owner_name in db.session.execute(limited)
         ],
-        total=total,
-        page=page,
-        pages=pages,
     )
 
 

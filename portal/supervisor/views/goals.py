@@ -63,7 +63,7 @@ def goal_list():
     if show not in analytics.SHOW_CHOICES:
         raise bad_value("show")
     result = analytics.goal_listing(show=show, page=page, now=utcnow())
-    return render_template("supervisor/goals.html", result=result)
+    return render_template("supervisor/goals.html", result=result, show=show)
 
 
 @bp.route("/goals/new", methods=["GET", "POST"])
