@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from portal.extensions import db
 from portal.infra import mail
+from portal.kernel import links
 from portal.models import Case, CaseEvent, Notification, User
 from portal.models._base import utcnow
 
@@ -94,7 +94,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 def staff_link(case: Case, event: CaseEvent | None = None) -> str:
     """The case in the agent workspace, at the timeline entry if one is given (emails to staff
     never point at the customer portal)."""
-    link = f"{current_app.config['BASE_URL']}/agent/cases/{case.number}"
+    link = links.staff_case_url(case.number)
     return f"{link}#event-{event.id}" if event is not None and event.id is not None else link
 
 

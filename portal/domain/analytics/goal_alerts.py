@@ -20,13 +20,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
 from portal.domain.analytics import goal_lists, goal_progress
 from portal.domain.cases import queue_supervisors
 from portal.extensions import db
 from portal.infra import mail
-from portal.kernel import inbox
+from portal.kernel import inbox, links
 from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
 from portal.models.user import queue_members
 
@@ -75,8 +74,7 @@ def recipients(goal: Goal) -> list[User]:
 
 def goal_link(goal: Goal, user: User) -> str:
     """Supervisors get the goal page; agents their home page, where their goals are."""
-    base = current_app.config["BASE_URL"]
-    return f"{base}/supervisor/goals/{goal.id}" if user.role in Role.MANAGERS else f"{base}/"
+    return links.goal_url(goal.id) if user.role in Role.MANAGERS else links.home_url()
 
 
 def _tell(
