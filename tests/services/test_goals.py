@@ -17,13 +17,14 @@ from portal.domain.analytics import (
     metrics,
     periods,
 )
-from portal.kernel import inbox
 from portal.models import (
     CaseStatus,
     Goal,
     GoalDirection,
     GoalOwnerKind,
+    GoalStatus,
     Notification,
+    NotificationKind,
     OutboxMessage,
     Role,
     User,
@@ -83,11 +84,11 @@ def resolve_cases(count: int, *, at: datetime, assignee: User | None = None, que
 @pytest.mark.parametrize(
     "actual,progress,forecast,status",
     [
-        (45, 45.0, 90.0, goal_progress.AT_RISK),  # less than expected (50), within the margin
-        (38, 38.0, 76.0, goal_progress.BEHIND),  # more than 10 points below expected
-        (55, 55.0, 110.0, goal_progress.ON_TRACK),
-        (100, 100.0, 200.0, goal_progress.ACHIEVED),  # a count that reached its target early
-        (130, 130.0, 260.0, goal_progress.ACHIEVED),
+        (45, 45.0, 90.0, GoalStatus.AT_RISK),  # less than expected (50), within the margin
+        (38, 38.0, 76.0, GoalStatus.BEHIND),  # more than 10 points below expected
+        (55, 55.0, 110.0, GoalStatus.ON_TRACK),
+        (100, 100.0, 200.0, GoalStatus.ACHIEVED),  # a count that reached its target early
+        (130, 130.0, 260.0, GoalStatus.ACHIEVED),
     ],
 )
 def test_a_count_is_expected_to_grow_with_time(app, actual, progress, forecast, status):
@@ -102,16 +103,16 @@ def test_a_count_is_expected_to_grow_with_time(app, actual, progress, forecast, 
 def test_a_count_at_the_very_start_has_no_forecast(app):
     measured = goal_progress.measure(goal(), 0, now=datetime(2026, 3, 1, tzinfo=UTC))
     assert (measured.expected_percent, measured.forecast) == (0.0, None)
-    assert measured.status == goal_progress.ON_TRACK
+    assert measured.status == GoalStatus.ON_TRACK
 
 
 @pytest.mark.parametrize(
     "actual,progress,status",
     [
-        (72.0, 102.9, goal_progress.ON_TRACK),
-        (65.0, 92.9, goal_progress.AT_RISK),
-        (60.0, 85.7, goal_progress.BEHIND),
-        (None, None, goal_progress.AT_RISK),  # nothing measured yet: on track cannot be claimed
+        (72.0, 102.9, GoalStatus.ON_TRACK),
+        (65.0, 92.9, GoalStatus.AT_RISK),
+        (60.0, 85.7, GoalStatus.BEHIND),
+        (None, None, GoalStatus.AT_RISK),  # nothing measured yet: on track cannot be claimed
     ],
 )
 def test_a_rate_is_expected_at_its_target_all_along(app, actual, progress, status):
@@ -125,10 +126,10 @@ def test_a_rate_is_expected_at_its_target_all_along(app, actual, progress, statu
 @pytest.mark.parametrize(
     "actual,progress,status",
     [
-        (50.0, 100.0, goal_progress.ON_TRACK),
-        (60.0, 100.0, goal_progress.ON_TRACK),
-        (64.0, 93.8, goal_progress.AT_RISK),
-        (70.0, 85.7, goal_progress.BEHIND),
+        (50.0, 100.0, GoalStatus.ON_TRACK),
+        (60.0, 100.0, GoalStatus.ON_TRACK),
+        (64.0, 93.8, GoalStatus.AT_RISK),
+        (70.0, 85.7, GoalStatus.BEHIND),
     ],
 )
 def test_an_at_most_goal_is_full_while_within_its_limit(app, actual, progress, status):
@@ -142,7 +143,7 @@ def test_an_at_most_count_on_course_to_overshoot_is_at_risk(app):
     ceiling = goal("created", 100.0, GoalDirection.AT_MOST)
     measured = goal_progress.measure(ceiling, 60, now=NOW)
     assert (measured.progress_percent, measured.forecast) == (100.0, 120.0)
-    assert measured.status == goal_progress.AT_RISK
+    assert measured.status == GoalStatus.AT_RISK
 
 
 def test_zero_targets(app):
@@ -154,14 +155,14 @@ def test_zero_targets(app):
 def test_status_before_and_after_the_period(app):
     before = datetime(2026, 2, 28, 23, 0, tzinfo=UTC)
     after = datetime(2026, 3, 31, 0, 0, tzinfo=UTC)
-    assert goal_progress.measure(goal(), None, now=before).status == goal_progress.NOT_STARTED
-    assert goal_progress.measure(goal(), 100, now=after).status == goal_progress.ACHIEVED
-    assert goal_progress.measure(goal(), 99, now=after).status == goal_progress.MISSED
-    assert goal_progress.measure(goal(), None, now=after).status == goal_progress.MISSED
+    assert goal_progress.measure(goal(), None, now=before).status == GoalStatus.NOT_STARTED
+    assert goal_progress.measure(goal(), 100, now=after).status == GoalStatus.ACHIEVED
+    assert goal_progress.measure(goal(), 99, now=after).status == GoalStatus.MISSED
+    assert goal_progress.measure(goal(), None, now=after).status == GoalStatus.MISSED
     rate = goal("first_contact_resolution", 70.0)
-    assert goal_progress.measure(rate, 70.0, now=after).status == goal_progress.ACHIEVED
+    assert goal_progress.measure(rate, 70.0, now=after).status == GoalStatus.ACHIEVED
     ceiling = goal("first_response_median", 60.0, GoalDirection.AT_MOST)
-    assert goal_progress.measure(ceiling, 61.0, now=after).status == goal_progress.MISSED
+    assert goal_progress.measure(ceiling, 61.0, now=after).status == GoalStatus.MISSED
 
 
 # --- actuals ----------------------------------------------------------------------------------
@@ -292,8 +293,8 @@ def test_thresholds_alert_once_each_as_progress_crosses_them(team, ana_goal, db)
     assert sweep(db, day(4)) == 1  # 80%: the 75% milestone
     assert sweep(db, day(4, 13)) == 0
     assert alerts(db) == [
-        ("Ana Agent", inbox.GOAL_THRESHOLD),
-        ("Bo Boss", inbox.GOAL_THRESHOLD),
+        ("Ana Agent", NotificationKind.GOAL_THRESHOLD),
+        ("Bo Boss", NotificationKind.GOAL_THRESHOLD),
     ]
     assert ana_goal.alerted_thresholds == "75"
     resolve_cases(2, at=day(5), assignee=team["ana"])
@@ -328,7 +329,7 @@ def test_falling_behind_alerts_once_and_again_after_catching_up(team, ana_goal, 
     assert sweep(db, day(25)) == 1  # 50% against 80%: behind again
     assert sweep(db, day(26)) == 0
     kinds = [kind for _, kind in alerts(db)]
-    assert kinds.count(inbox.GOAL_BEHIND) == 4  # Ana and Bo, twice
+    assert kinds.count(NotificationKind.GOAL_BEHIND) == 4  # Ana and Bo, twice
 
 
 def test_at_most_goals_alert_only_when_behind(team, db):
@@ -347,7 +348,7 @@ def test_at_most_goals_alert_only_when_behind(team, db):
     assert sweep(db, day(4)) == 1  # 3 cases created, limit 2: 66.7%, behind
     assert ceiling.behind_alerted and ceiling.alerted_thresholds == ""
     # The Front line queue has no supervisor of its own: every supervisor, and the creator.
-    assert alerts(db) == [("Bo Boss", inbox.GOAL_BEHIND)]
+    assert alerts(db) == [("Bo Boss", NotificationKind.GOAL_BEHIND)]
 
 
 def test_goals_outside_their_period_are_not_swept(team, db):

@@ -26,7 +26,7 @@ from portal.domain.cases import queue_supervisors
 from portal.extensions import db
 from portal.infra import mail
 from portal.kernel import inbox, links
-from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
+from portal.models import Goal, GoalDirection, GoalOwnerKind, NotificationKind, Queue, Role, User
 from portal.models.user import queue_members
 
 EMAIL_TEMPLATE = "goal_alert"
@@ -157,11 +157,11 @@ def sweep(*, now: datetime) -> int:
         if reached:
             done = sorted(_alerted(goal) | set(reached))
             goal.alerted_thresholds = ",".join(str(t) for t in done)
-            _tell(progress, inbox.GOAL_THRESHOLD, now=now, threshold=max(reached))
+            _tell(progress, NotificationKind.GOAL_THRESHOLD, now=now, threshold=max(reached))
             sent += 1
         if progress.is_behind and not goal.behind_alerted:
             goal.behind_alerted = True
-            _tell(progress, inbox.GOAL_BEHIND, now=now)
+            _tell(progress, NotificationKind.GOAL_BEHIND, now=now)
             sent += 1
         elif not progress.is_behind and goal.behind_alerted:
             goal.behind_alerted = False  # caught up: falling behind again alerts again

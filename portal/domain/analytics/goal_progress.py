@@ -35,32 +35,26 @@ from flask_babel import lazy_gettext as _l
 
 from portal import numbers
 from portal.domain.analytics import metrics, periods, scopes
-from portal.models import Goal, GoalDirection, GoalOwnerKind, User
+from portal.models import Goal, GoalDirection, GoalOwnerKind, GoalStatus, User
 
 MAX_THRESHOLD = 1000
 
-NOT_STARTED = "not_started"
-ON_TRACK = "on_track"
-AT_RISK = "at_risk"
-BEHIND = "behind"
-ACHIEVED = "achieved"
-MISSED = "missed"
 STATUS_LABELS = {
-    NOT_STARTED: _l("Not started"),
-    ON_TRACK: _l("On track"),
-    AT_RISK: _l("At risk"),
-    BEHIND: _l("Behind"),
-    ACHIEVED: _l("Achieved"),
-    MISSED: _l("Missed"),
+    GoalStatus.NOT_STARTED: _l("Not started"),
+    GoalStatus.ON_TRACK: _l("On track"),
+    GoalStatus.AT_RISK: _l("At risk"),
+    GoalStatus.BEHIND: _l("Behind"),
+    GoalStatus.ACHIEVED: _l("Achieved"),
+    GoalStatus.MISSED: _l("Missed"),
 }
 # Badge and bar colours per status (Bootstrap classes).
 STATUS_COLORS = {
-    NOT_STARTED: "secondary",
-    ON_TRACK: "primary",
-    AT_RISK: "warning",
-    BEHIND: "danger",
-    ACHIEVED: "success",
-    MISSED: "dark",
+    GoalStatus.NOT_STARTED: "secondary",
+    GoalStatus.ON_TRACK: "primary",
+    GoalStatus.AT_RISK: "warning",
+    GoalStatus.BEHIND: "danger",
+    GoalStatus.ACHIEVED: "success",
+    GoalStatus.MISSED: "dark",
 }
 DIRECTION_LABELS = {
     GoalDirection.AT_LEAST: _l("At least"),
@@ -155,24 +149,24 @@ def status(
     projected: float | None,
     period: periods.Period,
     now: datetime,
-) -> str:
+) -> GoalStatus:
     """The goal's status key: the first rule of the module docstring that applies."""
     direction = goal.direction
     if now < period.start:
-        return NOT_STARTED
+        return GoalStatus.NOT_STARTED
     if now >= period.end:
-        return ACHIEVED if meets(actual, goal.target, direction) else MISSED
+        return GoalStatus.ACHIEVED if meets(actual, goal.target, direction) else GoalStatus.MISSED
     counting_up = metric.cumulative and direction == GoalDirection.AT_LEAST
     if counting_up and meets(actual, goal.target, direction):
-        return ACHIEVED
+        return GoalStatus.ACHIEVED
     if progress is None:
-        return AT_RISK
+        return GoalStatus.AT_RISK
     if progress < expected - goal.behind_margin:
-        return BEHIND
+        return GoalStatus.BEHIND
     falls_short = projected is not None and not meets(projected, goal.target, direction)
     if progress < expected or falls_short:
-        return AT_RISK
-    return ON_TRACK
+        return GoalStatus.AT_RISK
+    return GoalStatus.ON_TRACK
 
 
 @dataclass(frozen=True)
@@ -186,7 +180,7 @@ class GoalProgress:
     progress_percent: float | None
     expected_percent: float
     forecast: float | None
-    status: str
+    status: GoalStatus
     owner_name: object = ""
     created_by: User | None = None
 
@@ -200,7 +194,7 @@ class GoalProgress:
 
     @property
     def is_behind(self) -> bool:
-        return self.status == BEHIND
+        return self.status == GoalStatus.BEHIND
 
     @property
     def bar_percent(self) -> float:
