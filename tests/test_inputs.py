@@ -30,6 +30,7 @@ from portal.models import (
     Contact,
     Goal,
     Notification,
+    NotificationKind,
     Role,
     User,
 )
@@ -184,7 +185,7 @@ def test_a_json_client_gets_a_json_error(client, login_as, desk):
 def test_a_notification_id_beyond_the_range_is_refused_and_nothing_changes(
     client, login_as, desk, db
 ):
-    inbox.notify([desk["agent"]], inbox.FIRST_RESPONSE_WARNING, desk["case"], "Due soon")
+    inbox.notify([desk["agent"]], NotificationKind.FIRST_RESPONSE_WARNING, desk["case"], "Due soon")
     db.session.commit()
     login_as(desk["agent"])
     for value in (BIG, JUST_OVER, "²"):

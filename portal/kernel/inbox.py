@@ -12,57 +12,35 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from portal.extensions import db
 from portal.infra import mail
-from portal.models import Case, CaseEvent, Notification, User
+from portal.kernel import links
+from portal.models import Case, CaseEvent, Notification, NotificationKind, User
 from portal.models._base import utcnow
 
-ESCALATION = "escalation"
-ESCALATION_FLAG = "escalation_flag"
-ESCALATION_ASSIGNED = "escalation_assigned"
-ESCALATION_RETURNED = "escalation_returned"
-FIRST_RESPONSE_WARNING = "sla_warning_first_response"
-RESOLUTION_WARNING = "sla_warning_resolution"
-FIRST_RESPONSE_BREACH = "sla_breach_first_response"
-GOAL_THRESHOLD = "goal_threshold"
-GOAL_BEHIND = "goal_behind"
-# What the customer did (to the assignee, else the queue's agents, and to followers).
-CUSTOMER_REPLIED = "customer_replied"
-CUSTOMER_REOPENED = "customer_reopened"
-CUSTOMER_SOLVED = "customer_solved"
-# What staff did to a case someone follows.
-CASE_RESOLVED = "case_resolved"
-CASE_CLOSED = "case_closed"
-CASE_REOPENED = "case_reopened"
-CASE_ASSIGNED = "case_assigned"
-FOLLOWED_ESCALATED = "followed_escalated"
-ESCALATION_ACCEPTED = "escalation_accepted"
-ESCALATION_RESOLVED = "escalation_resolved"
-
 KIND_LABELS = {
-    ESCALATION: _l("Case escalated to your queue"),
-    ESCALATION_FLAG: _l("Case flagged to supervisors"),
-    ESCALATION_ASSIGNED: _l("Escalated case assigned to you"),
-    ESCALATION_RETURNED: _l("Escalation returned with guidance"),
-    FIRST_RESPONSE_WARNING: _l("First response due soon"),
-    RESOLUTION_WARNING: _l("Resolution due soon"),
-    FIRST_RESPONSE_BREACH: _l("First response overdue"),
-    GOAL_THRESHOLD: _l("Goal milestone reached"),
-    GOAL_BEHIND: _l("Goal falling behind"),
-    CUSTOMER_REPLIED: _l("The customer replied"),
-    CUSTOMER_REOPENED: _l("The customer reopened the case"),
-    CUSTOMER_SOLVED: _l("The customer marked the case solved"),
-    CASE_RESOLVED: _l("Case resolved"),
-    CASE_CLOSED: _l("Case closed"),
-    CASE_REOPENED: _l("Case reopened"),
-    CASE_ASSIGNED: _l("Case assigned to you"),
-    FOLLOWED_ESCALATED: _l("A case you follow was escalated"),
-    ESCALATION_ACCEPTED: _l("Escalation accepted"),
-    ESCALATION_RESOLVED: _l("Escalation resolved"),
+    NotificationKind.ESCALATION: _l("Case escalated to your queue"),
+    NotificationKind.ESCALATION_FLAG: _l("Case flagged to supervisors"),
+    NotificationKind.ESCALATION_ASSIGNED: _l("Escalated case assigned to you"),
+    NotificationKind.ESCALATION_RETURNED: _l("Escalation returned with guidance"),
+    NotificationKind.FIRST_RESPONSE_WARNING: _l("First response due soon"),
+    NotificationKind.RESOLUTION_WARNING: _l("Resolution due soon"),
+    NotificationKind.FIRST_RESPONSE_BREACH: _l("First response overdue"),
+    NotificationKind.GOAL_THRESHOLD: _l("Goal milestone reached"),
+    NotificationKind.GOAL_BEHIND: _l("Goal falling behind"),
+    NotificationKind.CUSTOMER_REPLIED: _l("The customer replied"),
+    NotificationKind.CUSTOMER_REOPENED: _l("The customer reopened the case"),
+    NotificationKind.CUSTOMER_SOLVED: _l("The customer marked the case solved"),
+    NotificationKind.CASE_RESOLVED: _l("Case resolved"),
+    NotificationKind.CASE_CLOSED: _l("Case closed"),
+    NotificationKind.CASE_REOPENED: _l("Case reopened"),
+    NotificationKind.CASE_ASSIGNED: _l("Case assigned to you"),
+    NotificationKind.FOLLOWED_ESCALATED: _l("A case you follow was escalated"),
+    NotificationKind.ESCALATION_ACCEPTED: _l("Escalation accepted"),
+    NotificationKind.ESCALATION_RESOLVED: _l("Escalation resolved"),
 }
 # The staff email every case notification sends (escalations have their own, with tiers).
 EMAIL_TEMPLATE = "case_update"
@@ -94,13 +72,13 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 def staff_link(case: Case, event: CaseEvent | None = None) -> str:
     """The case in the agent workspace, at the timeline entry if one is given (emails to staff
     never point at the customer portal)."""
-    link = f"{current_app.config['BASE_URL']}/agent/cases/{case.number}"
+    link = links.staff_case_url(case.number)
     return f"{link}#event-{event.id}" if event is not None and event.id is not None else link
 
 
 def notify(
     users: Iterable[User | None],
-    kind: str,
+    kind: NotificationKind,
     case: Case | None,
     text: str = "",
     *,
@@ -131,7 +109,7 @@ def notify(
 
 def tell_staff(
     users: Iterable[User | None],
-    kind: str,
+    kind: NotificationKind,
     case: Case,
     text: str = "",
     *,

@@ -37,3 +37,37 @@ def home_url() -> str:
 
 def sign_in_url() -> str:
     return external_url("auth.login")
+
+
+def survey_url(token: str, score: int | None = None) -> str:
+    """The rating page of a signed survey link, with the emailed score pre-selected."""
+    if score is None:
+        return external_url("feedback.survey", token=token)
+    return external_url("feedback.survey", token=token, score=score)
+
+
+def password_reset_url(token: str) -> str:
+    return external_url("auth.reset_password", token=token)
+
+
+def registration_confirm_url(token: str) -> str:
+    return external_url("auth.confirm_registration", token=token)
+
+
+def invitation_url(token: str) -> str:
+    return external_url("auth.accept_invitation", token=token)
+
+
+def goal_url(goal_id: int) -> str:
+    """The goal's page for supervisors."""
+    return external_url("supervisor.goal", goal_id=goal_id)
+
+
+def report_url(**query) -> str:
+    """The supervisor's report page, with its filters as the query string (in the order given)."""
+    return external_url("supervisor.report", **query)
+
+
+def feedback_item_url(item_id: int) -> str:
+    """Where a customer reads their feedback and the answer to it."""
+    return external_url("feedback.my_item", item_id=item_id)

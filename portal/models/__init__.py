@@ -27,10 +27,12 @@ from portal.models.enums import (
     GoalOwnerKind,
     GoalStatus,
     LinkPurpose,
+    NotificationKind,
     OutboxStatus,
     Priority,
     Role,
     Sentiment,
+    SLANotificationKind,
 )
 from portal.models.escalation import Escalation
 from portal.models.feedback import Feedback
@@ -81,6 +83,7 @@ __all__ = [
     "LoginAttempt",
     "Macro",
     "Notification",
+    "NotificationKind",
     "OutboxMessage",
     "OutboxStatus",
     "PasswordResetToken",
@@ -90,6 +93,7 @@ __all__ = [
     "RoutingRule",
     "SLABreach",
     "SLANotification",
+    "SLANotificationKind",
     "SLAPolicy",
     "Sentiment",
     "SurveyInvitation",

@@ -151,3 +151,48 @@ CaseStatus.WORKING = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
 CaseStatus.RUNNING = (CaseStatus.NEW, CaseStatus.OPEN)
 CaseStatus.DONE = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
 EscalationState.PENDING = (EscalationState.OPEN, EscalationState.ACCEPTED)
+
+
+class NotificationKind(StrEnum):
+    """What a staff notification is about (`notifications.kind`, a plain string column)."""
+
+    ESCALATION = "escalation"
+    ESCALATION_FLAG = "escalation_flag"
+    ESCALATION_ASSIGNED = "escalation_assigned"
+    ESCALATION_RETURNED = "escalation_returned"
+    FIRST_RESPONSE_WARNING = "sla_warning_first_response"
+    RESOLUTION_WARNING = "sla_warning_resolution"
+    FIRST_RESPONSE_BREACH = "sla_breach_first_response"
+    GOAL_THRESHOLD = "goal_threshold"
+    GOAL_BEHIND = "goal_behind"
+    # What the customer did (to the assignee, else the queue's agents, and to followers).
+    CUSTOMER_REPLIED = "customer_replied"
+    CUSTOMER_REOPENED = "customer_reopened"
+    CUSTOMER_SOLVED = "customer_solved"
+    # What staff did to a case someone follows.
+    CASE_RESOLVED = "case_resolved"
+    CASE_CLOSED = "case_closed"
+    CASE_REOPENED = "case_reopened"
+    CASE_ASSIGNED = "case_assigned"
+    FOLLOWED_ESCALATED = "followed_escalated"
+    ESCALATION_ACCEPTED = "escalation_accepted"
+    ESCALATION_RESOLVED = "escalation_resolved"
+
+
+class SLANotificationKind(StrEnum):
+    """What the SLA sweep did for a clock (`sla_notifications.kind`, a plain string column).
+
+    The stored values predate `NotificationKind` and differ from its spellings; they stay as
+    they are so that rows already written keep a sweep from acting twice.
+    """
+
+    FIRST_RESPONSE_WARNING = "first_response_warning"
+    RESOLUTION_WARNING = "resolution_warning"
+    FIRST_RESPONSE_BREACH = "first_response_breach"
+    RESOLUTION_BREACH = "resolution_breach"  # escalates the case instead of notifying
+
+    @property
+    def notification_kind(self) -> NotificationKind | None:
+        """The staff notification this action sends, the one of the same name (None for a
+        missed resolution, which escalates the case instead)."""
+        return NotificationKind.__members__.get(self.name)

@@ -19,6 +19,7 @@ from portal.models import (
     CaseStatus,
     EventKind,
     Notification,
+    NotificationKind,
     Role,
     User,
     UserSession,
@@ -106,7 +107,7 @@ def test_customer_reply_tells_the_assignee_in_app_and_by_email_in_their_language
     assert response.status_code == 302
     reply = last_event(db, case, EventKind.PUBLIC_REPLY)
     # Only the assignee: not her queue colleague, not the supervisor, not the customer.
-    assert notified(db) == {("Ana Agent", inbox.CUSTOMER_REPLIED)}
+    assert notified(db) == {("Ana Agent", NotificationKind.CUSTOMER_REPLIED)}
     note = db.session.scalars(db.select(Notification)).one()
     assert (note.case_id, note.event_id) == (case.id, reply.id)
     assert REPLY in note.text
@@ -129,8 +130,8 @@ def test_customer_reply_to_an_unassigned_case_tells_the_queues_agents(
     client.post(f"/my/cases/{case.number}/reply", data={"body": REPLY})
     # Its queue's agents; the supervisor is a member only to hear of escalations.
     assert notified(db) == {
-        ("Ana Agent", inbox.CUSTOMER_REPLIED),
-        ("Ben Agent", inbox.CUSTOMER_REPLIED),
+        ("Ana Agent", NotificationKind.CUSTOMER_REPLIED),
+        ("Ben Agent", NotificationKind.CUSTOMER_REPLIED),
     }
     assert sorted(m["To"] for m in smtp.wait_for(2)) == sorted(
         [team["ana"].email, team["ben"].email]
@@ -151,7 +152,7 @@ def test_customer_reopen_tells_the_assignee_who_may_turn_email_off(
     assert client.post(f"/my/cases/{case.number}/reopen").status_code == 302
     db.session.refresh(case)
     assert case.status == CaseStatus.OPEN
-    assert notified(db) == {("Ben Agent", inbox.CUSTOMER_REOPENED)}
+    assert notified(db) == {("Ben Agent", NotificationKind.CUSTOMER_REOPENED)}
     note = db.session.scalars(db.select(Notification)).one()
     assert note.event_id == last_event(db, case, EventKind.FIELD_CHANGE).id
     # In-app only: Ben turned emails off (the customer still gets hers).
@@ -166,14 +167,14 @@ def test_customer_marking_solved_and_replying_to_a_resolved_case_reach_the_assig
     db.session.commit()
     login_as(team["cleo"])
     client.post(f"/my/cases/{case.number}/solve")
-    assert notified(db) == {("Ana Agent", inbox.CUSTOMER_SOLVED)}
+    assert notified(db) == {("Ana Agent", NotificationKind.CUSTOMER_SOLVED)}
     db.session.execute(db.delete(Notification))
     db.session.commit()
     client.post(f"/my/cases/{case.number}/reply", data={"body": "Actually, it is back."})
     db.session.refresh(case)
     assert case.status == CaseStatus.OPEN
     # One notification for one act: the reply (which reopened the case).
-    assert notified(db) == {("Ana Agent", inbox.CUSTOMER_REPLIED)}
+    assert notified(db) == {("Ana Agent", NotificationKind.CUSTOMER_REPLIED)}
 
 
 def test_staff_switch_notification_emails_off_on_their_profile(client, login_as, team, db):
@@ -212,9 +213,9 @@ def test_escalating_agent_keeps_the_case_and_hears_how_it_goes(client, login_as,
     cases.change_status(case, CaseStatus.RESOLVED, by=team["sid"])
     db.session.commit()
     assert notified(db) == {
-        ("Sid Specialist", inbox.CUSTOMER_REPLIED),  # the queue's agent: nobody has it
-        ("Ana Agent", inbox.CUSTOMER_REPLIED),
-        ("Ana Agent", inbox.CASE_RESOLVED),
+        ("Sid Specialist", NotificationKind.CUSTOMER_REPLIED),  # the queue's agent: nobody has it
+        ("Ana Agent", NotificationKind.CUSTOMER_REPLIED),
+        ("Ana Agent", NotificationKind.CASE_RESOLVED),
     }
     login_as(team["ana"])
     page = client.get("/agent/notifications").get_data(as_text=True)
@@ -236,14 +237,14 @@ def test_unfollow_stops_the_updates_but_not_the_reading(client, login_as, team, 
     db.session.commit()
     cases.add_reply(case, body=REPLY, by=team["cleo"])
     db.session.commit()
-    assert ("Ana Agent", inbox.CUSTOMER_REPLIED) not in notified(db)
+    assert ("Ana Agent", NotificationKind.CUSTOMER_REPLIED) not in notified(db)
     page = client.get(f"/agent/cases/{case.number}")
     assert page.status_code == 200
     assert f'action="/agent/cases/{case.number}/follow"' in page.get_data(as_text=True)
     assert client.post(f"/agent/cases/{case.number}/follow").status_code == 302
     cases.change_status(case, CaseStatus.RESOLVED, by=team["sid"])
     db.session.commit()
-    assert ("Ana Agent", inbox.CASE_RESOLVED) in notified(db)
+    assert ("Ana Agent", NotificationKind.CASE_RESOLVED) in notified(db)
 
 
 def test_only_people_who_worked_a_case_follow_it(client, login_as, team, db):
@@ -273,7 +274,7 @@ def test_replying_noting_and_being_assigned_make_followers(team, db):
     }
     # Sue was given the case by Ana: she is told, linked to the assignment.
     note = db.session.scalars(
-        db.select(Notification).where(Notification.kind == inbox.CASE_ASSIGNED)
+        db.select(Notification).where(Notification.kind == NotificationKind.CASE_ASSIGNED)
     ).one()
     assert note.user_id == team["sue"].id
     assert db.session.get(CaseEvent, note.event_id).field == "assignee"
@@ -287,7 +288,7 @@ def test_the_actor_is_never_told_of_their_own_act(team, db):
     cases.change_status(case, CaseStatus.RESOLVED, by=team["ana"])
     db.session.commit()
     # Ben follows (he wrote a note) and hears that Ana resolved it; Ana hears nothing.
-    assert notified(db) == {("Ben Agent", inbox.CASE_RESOLVED)}
+    assert notified(db) == {("Ben Agent", NotificationKind.CASE_RESOLVED)}
 
 
 # --- 4. Auto-assignment picks agents only ------------------------------------------------------
@@ -311,7 +312,7 @@ def test_new_web_case_is_auto_assigned_to_an_agent_not_the_supervisor(team, db):
         "Ben Agent",
     ]
     # The assignee is told (in-app; the link goes to the case) and follows the case.
-    assert notified(db) == {(case.assignee.name, inbox.CASE_ASSIGNED)}
+    assert notified(db) == {(case.assignee.name, NotificationKind.CASE_ASSIGNED)}
     assert (case.id, case.assignee_id, True) in followers(db)
 
 
@@ -332,9 +333,9 @@ def test_a_supervisor_who_joined_the_queue_as_an_agent_takes_cases(team, db):
 
 def test_unread_count_as_json_in_one_count_query(client, login_as, team, db, count_queries):
     case = make_case(team)
-    inbox.notify([team["ana"]], inbox.CASE_CLOSED, case)
-    inbox.notify([team["ana"]], inbox.CUSTOMER_REPLIED, case, "hi")
-    inbox.notify([team["ben"]], inbox.CUSTOMER_REPLIED, case, "not Ana's")
+    inbox.notify([team["ana"]], NotificationKind.CASE_CLOSED, case)
+    inbox.notify([team["ana"]], NotificationKind.CUSTOMER_REPLIED, case, "hi")
+    inbox.notify([team["ben"]], NotificationKind.CUSTOMER_REPLIED, case, "not Ana's")
     db.session.commit()
     login_as(team["ana"])
     with count_queries() as statements:
@@ -360,7 +361,7 @@ def test_polling_does_not_keep_an_idle_session_alive(client, login_as, team, db)
 
 def test_badge_polls_from_a_static_script_and_shows_persian_digits(client, login_as, team, db):
     case = make_case(team)
-    inbox.notify([team["ana"]], inbox.CUSTOMER_REPLIED, case, "سلام")
+    inbox.notify([team["ana"]], NotificationKind.CUSTOMER_REPLIED, case, "سلام")
     db.session.commit()
     login_as(team["ana"])  # Ana reads Persian
     page = client.get("/agent").get_data(as_text=True)

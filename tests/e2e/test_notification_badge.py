@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 from portal import authz
 from portal.extensions import db
 from portal.kernel import inbox
-from portal.models import Case, Queue, Role, User
+from portal.models import Case, NotificationKind, Queue, Role, User
 
 EMAIL = "badge.agent@example.com"
 PASSWORD = "casework-demo"
@@ -40,7 +40,7 @@ def notify(live_app, count: int) -> int:
         user = db.session.scalar(db.select(User).where(User.email == EMAIL))
         case = db.session.scalar(db.select(Case).where(Case.tier == 1).limit(1))
         for _ in range(count):
-            inbox.notify([user], inbox.CUSTOMER_REPLIED, case, "Is there any news?")
+            inbox.notify([user], NotificationKind.CUSTOMER_REPLIED, case, "Is there any news?")
         db.session.commit()
         return inbox.unread_count(user, visible=authz.case_filter(user))
 

@@ -17,7 +17,6 @@ from portal.domain.analytics import (
     metrics,
     periods,
 )
-from portal.kernel import inbox
 from portal.kernel.labels import GOAL_STATUS_LABELS
 from portal.models import (
     CaseStatus,
@@ -26,6 +25,7 @@ from portal.models import (
     GoalOwnerKind,
     GoalStatus,
     Notification,
+    NotificationKind,
     OutboxMessage,
     Role,
     User,
@@ -294,8 +294,8 @@ def test_thresholds_alert_once_each_as_progress_crosses_them(team, ana_goal, db)
     assert sweep(db, day(4)) == 1  # 80%: the 75% milestone
     assert sweep(db, day(4, 13)) == 0
     assert alerts(db) == [
-        ("Ana Agent", inbox.GOAL_THRESHOLD),
-        ("Bo Boss", inbox.GOAL_THRESHOLD),
+        ("Ana Agent", NotificationKind.GOAL_THRESHOLD),
+        ("Bo Boss", NotificationKind.GOAL_THRESHOLD),
     ]
     assert ana_goal.alerted_thresholds == "75"
     resolve_cases(2, at=day(5), assignee=team["ana"])
@@ -330,7 +330,7 @@ def test_falling_behind_alerts_once_and_again_after_catching_up(team, ana_goal, 
     assert sweep(db, day(25)) == 1  # 50% against 80%: behind again
     assert sweep(db, day(26)) == 0
     kinds = [kind for _, kind in alerts(db)]
-    assert kinds.count(inbox.GOAL_BEHIND) == 4  # Ana and Bo, twice
+    assert kinds.count(NotificationKind.GOAL_BEHIND) == 4  # Ana and Bo, twice
 
 
 def test_at_most_goals_alert_only_when_behind(team, db):
@@ -349,7 +349,7 @@ def test_at_most_goals_alert_only_when_behind(team, db):
     assert sweep(db, day(4)) == 1  # 3 cases created, limit 2: 66.7%, behind
     assert ceiling.behind_alerted and ceiling.alerted_thresholds == ""
     # The Front line queue has no supervisor of its own: every supervisor, and the creator.
-    assert alerts(db) == [("Bo Boss", inbox.GOAL_BEHIND)]
+    assert alerts(db) == [("Bo Boss", NotificationKind.GOAL_BEHIND)]
 
 
 def test_goals_outside_their_period_are_not_swept(team, db):

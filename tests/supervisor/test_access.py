@@ -7,7 +7,7 @@ import pytest
 
 from portal.domain import escalations
 from portal.kernel import inbox
-from portal.models import CaseStatus, Notification, Priority, Role
+from portal.models import CaseStatus, Notification, NotificationKind, Priority, Role
 from tests import factories
 
 SUPERVISOR_PAGES = [("get", "/supervisor/escalations")]
@@ -77,9 +77,9 @@ def test_the_agent_who_escalated_follows_and_unfollows(client, login_as, desk, o
 def test_notifications_page_lists_mine_and_marks_them_read(client, login_as, desk, db):
     mine = factories.make_case(queue=desk["front"], subject="Printer on fire")
     above = factories.make_case(queue=desk["experts"], subject="Expert-only matter")
-    inbox.notify([desk["agent"]], inbox.FIRST_RESPONSE_WARNING, mine, mine.subject)
-    inbox.notify([desk["agent"]], inbox.FIRST_RESPONSE_WARNING, above, above.subject)
-    inbox.notify([desk["lead"]], inbox.ESCALATION, mine, "Someone else's notification")
+    inbox.notify([desk["agent"]], NotificationKind.FIRST_RESPONSE_WARNING, mine, mine.subject)
+    inbox.notify([desk["agent"]], NotificationKind.FIRST_RESPONSE_WARNING, above, above.subject)
+    inbox.notify([desk["lead"]], NotificationKind.ESCALATION, mine, "Someone else's notification")
     db.session.commit()
     login_as(desk["agent"])
     page = client.get("/agent/notifications").get_data(as_text=True)
@@ -132,7 +132,9 @@ def test_escalation_inbox_runs_a_fixed_number_of_queries(client, login_as, desk,
 
 def test_pages_render_right_to_left_in_persian(client, login_as, desk, open_escalation, db):
     desk["lead"].language = "fa"
-    inbox.notify([desk["lead"]], inbox.ESCALATION, open_escalation.case, "دلیل: پایگاه داده")
+    inbox.notify(
+        [desk["lead"]], NotificationKind.ESCALATION, open_escalation.case, "دلیل: پایگاه داده"
+    )
     db.session.commit()
     login_as(desk["lead"])
     for url in [

@@ -8,7 +8,6 @@ import pytest
 
 from portal.domain import escalations
 from portal.domain.escalations import sla_sweep
-from portal.kernel import inbox
 from portal.kernel.errors import InvalidTransition, NotAllowed, StaleCase
 from portal.models import (
     Case,
@@ -18,6 +17,7 @@ from portal.models import (
     EscalationState,
     EventKind,
     Notification,
+    NotificationKind,
     Priority,
     Role,
     User,
@@ -98,8 +98,8 @@ def test_agent_escalates_to_the_next_tier_and_its_supervisor_and_agents_are_told
     # Nobody was chosen: the Specialists queue's own supervisor and its agents who work tier 2
     # are told (not the escalating agent, not the customer).
     assert notified(db) == {
-        ("Lena Lead", inbox.ESCALATION),
-        ("Sami Specialist", inbox.ESCALATION),
+        ("Lena Lead", NotificationKind.ESCALATION),
+        ("Sami Specialist", NotificationKind.ESCALATION),
     }
     messages = smtp.wait_for(2)
     assert sorted(message["To"] for message in messages) == sorted(
@@ -172,11 +172,11 @@ def test_escalating_to_nobody_tells_the_target_queues_agents_of_its_tier(
         db.select(CaseEvent).where(CaseEvent.kind == EventKind.ESCALATION)
     ).one()
     # Not the tier-1 member (cannot work tier 2), not the agent who escalated it.
-    assert notified(db, inbox.ESCALATION) == {
-        ("Lena Lead", inbox.ESCALATION),
-        ("Sami Specialist", inbox.ESCALATION),
-        ("Qadir Quiet", inbox.ESCALATION),
-        ("Amal Arabic", inbox.ESCALATION),
+    assert notified(db, NotificationKind.ESCALATION) == {
+        ("Lena Lead", NotificationKind.ESCALATION),
+        ("Sami Specialist", NotificationKind.ESCALATION),
+        ("Qadir Quiet", NotificationKind.ESCALATION),
+        ("Amal Arabic", NotificationKind.ESCALATION),
     }
     assert set(db.session.scalars(db.select(Notification.event_id))) == {event.id}
     messages = {m["To"]: m for m in smtp.wait_for(3)}
@@ -200,9 +200,9 @@ def test_escalation_to_a_chosen_queue_and_agent(desk, worked_case, db):
     assert worked_case.assignee_id == desk["expert"].id
     # Experts has no supervisor of its own, so every active supervisor is told.
     assert notified(db) == {
-        ("Lena Lead", inbox.ESCALATION),
-        ("Bo Boss", inbox.ESCALATION),
-        ("Elif Expert", inbox.ESCALATION_ASSIGNED),
+        ("Lena Lead", NotificationKind.ESCALATION),
+        ("Bo Boss", NotificationKind.ESCALATION),
+        ("Elif Expert", NotificationKind.ESCALATION_ASSIGNED),
     }
 
 
@@ -282,8 +282,8 @@ def test_tier_three_cannot_go_higher_and_is_flagged_to_supervisors(
     assert (flag.from_tier, flag.to_tier, flag.state) == (3, 3, EscalationState.OPEN)
     assert escalations.is_flag(flag)
     assert notified(db) == {
-        ("Lena Lead", inbox.ESCALATION_FLAG),
-        ("Bo Boss", inbox.ESCALATION_FLAG),
+        ("Lena Lead", NotificationKind.ESCALATION_FLAG),
+        ("Bo Boss", NotificationKind.ESCALATION_FLAG),
     }
     assert sorted(m["To"] for m in smtp.wait_for(2)) == sorted(
         [desk["lead"].email, desk["boss"].email]
@@ -342,8 +342,8 @@ def test_supervisor_assigns_an_agent_of_the_tier(client, login_as, desk, escalat
     assert escalated.case.status == CaseStatus.OPEN
     # The new assignee, and the agent who escalated it (a follower): how it ended.
     assert notified(db) == {
-        ("Sami Specialist", inbox.ESCALATION_ASSIGNED),
-        ("Tara Tier1", inbox.ESCALATION_ACCEPTED),
+        ("Sami Specialist", NotificationKind.ESCALATION_ASSIGNED),
+        ("Tara Tier1", NotificationKind.ESCALATION_ACCEPTED),
     }
 
 
@@ -361,7 +361,7 @@ def test_return_with_guidance_is_a_bounce_back(client, login_as, desk, escalated
     assert escalated.state == EscalationState.RETURNED
     assert (case.tier, case.queue_id) == (1, desk["front"].id)
     assert case.assignee_id == desk["agent"].id  # back to the agent who escalated it
-    assert notified(db) == {("Tara Tier1", inbox.ESCALATION_RETURNED)}
+    assert notified(db) == {("Tara Tier1", NotificationKind.ESCALATION_RETURNED)}
     other = app.test_client()
     login_as(desk["agent"], test_client=other)
     page = other.get(f"/agent/cases/{case.number}").get_data(as_text=True)

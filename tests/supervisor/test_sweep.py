@@ -11,14 +11,15 @@ import pytest
 from portal.domain import escalations, sla
 from portal.domain.escalations import sla_sweep
 from portal.domain.sla import clocks
-from portal.kernel import inbox
 from portal.models import (
     CaseStatus,
     Escalation,
     EscalationState,
     Notification,
+    NotificationKind,
     OutboxMessage,
     SLANotification,
+    SLANotificationKind,
     User,
 )
 from tests import factories
@@ -70,9 +71,9 @@ def test_warning_threshold_tells_the_assignee_and_supervisors_once(desk, policy,
     assert outcome.warnings == 1
     # Front line has no supervisor of its own: every active supervisor hears of it.
     assert notified(db) == [
-        ("Bo Boss", inbox.FIRST_RESPONSE_WARNING),
-        ("Lena Lead", inbox.FIRST_RESPONSE_WARNING),
-        ("Tara Tier1", inbox.FIRST_RESPONSE_WARNING),
+        ("Bo Boss", NotificationKind.FIRST_RESPONSE_WARNING),
+        ("Lena Lead", NotificationKind.FIRST_RESPONSE_WARNING),
+        ("Tara Tier1", NotificationKind.FIRST_RESPONSE_WARNING),
     ]
     emails = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "email"))
     assert sorted(message.payload["to"] for message in emails) == sorted(
@@ -92,7 +93,7 @@ def test_resolution_warning_comes_once_the_first_response_is_in(desk, policy, db
     db.session.commit()
     assert sweep(db, minutes(150)).warnings == 0  # 150 of 240 minutes: not yet 80%
     assert sweep(db, minutes(193)).warnings == 1
-    assert {kind for _, kind in notified(db)} == {inbox.RESOLUTION_WARNING}
+    assert {kind for _, kind in notified(db)} == {NotificationKind.RESOLUTION_WARNING}
 
 
 def test_missed_first_response_is_notified_once(desk, policy, db):
@@ -103,9 +104,9 @@ def test_missed_first_response_is_notified_once(desk, policy, db):
     outcome = sweep(db, minutes(61))
     assert (outcome.breaches, outcome.breach_notices, outcome.warnings) == (1, 1, 0)
     assert notified(db) == [
-        ("Bo Boss", inbox.FIRST_RESPONSE_BREACH),
-        ("Lena Lead", inbox.FIRST_RESPONSE_BREACH),
-        ("Tara Tier1", inbox.FIRST_RESPONSE_BREACH),
+        ("Bo Boss", NotificationKind.FIRST_RESPONSE_BREACH),
+        ("Lena Lead", NotificationKind.FIRST_RESPONSE_BREACH),
+        ("Tara Tier1", NotificationKind.FIRST_RESPONSE_BREACH),
     ]
     assert sweep(db, minutes(90)).breach_notices == 0
     assert count(db, Notification) == 3
@@ -132,7 +133,7 @@ def test_missed_resolution_escalates_to_the_next_tier_once(desk, policy, db):
     assert escalation.reason == "SLA breach" and escalation.requested_by_id is None
     assert (escalation.from_tier, escalation.to_tier) == (1, 2)
     assert escalation.state == EscalationState.OPEN
-    assert ("Lena Lead", inbox.ESCALATION) in notified(db)
+    assert ("Lena Lead", NotificationKind.ESCALATION) in notified(db)
     assert sweep(db, minutes(300)).escalations == 0
     assert sweep(db, minutes(301)).escalations == 0
     assert count(db, Escalation) == 1
@@ -147,7 +148,7 @@ def test_missed_resolution_at_tier_three_is_flagged(desk, policy, db):
     assert escalations.is_flag(flag) and flag.to_tier == 3
     db.session.refresh(case)
     assert (case.tier, case.assignee_id) == (3, desk["expert"].id)
-    assert {kind for _, kind in notified(db)} == {inbox.ESCALATION_FLAG}
+    assert {kind for _, kind in notified(db)} == {NotificationKind.ESCALATION_FLAG}
 
 
 def test_resolved_and_pending_cases_are_left_alone(desk, policy, db):
@@ -171,7 +172,7 @@ def test_a_sweep_that_saw_stale_candidates_acts_on_none_of_them(desk, policy, db
     monkeypatch.setattr(
         sla_sweep,
         "_unnotified_breaches",
-        lambda: [(case.id, sla_sweep.RESOLUTION_BREACH, minutes(240))],
+        lambda: [(case.id, SLANotificationKind.RESOLUTION_BREACH, minutes(240))],
     )
     assert sweep(db, minutes(242)).escalations == 0
     assert count(db, Escalation) == 1
@@ -226,6 +227,19 @@ def test_two_sweeps_at_once_act_exactly_once(app, desk, policy, db, run):
     assert count(db, Escalation) == 1
     assert count(db, SLANotification) == 2
     kinds = [kind for _, kind in notified(db)]
-    assert kinds.count(inbox.FIRST_RESPONSE_WARNING) == 3  # assignee and two supervisors
+    assert kinds.count(NotificationKind.FIRST_RESPONSE_WARNING) == 3  # assignee and two supervisors
     # The Specialists queue's supervisor and its agent (nobody was chosen), once each.
-    assert kinds.count(inbox.ESCALATION) == 2
+    assert kinds.count(NotificationKind.ESCALATION) == 2
+
+
+def test_each_sweep_action_names_the_notification_it_sends():
+    assert SLANotificationKind.FIRST_RESPONSE_WARNING.notification_kind == (
+        NotificationKind.FIRST_RESPONSE_WARNING
+    )
+    assert SLANotificationKind.RESOLUTION_WARNING.notification_kind == (
+        NotificationKind.RESOLUTION_WARNING
+    )
+    assert SLANotificationKind.FIRST_RESPONSE_BREACH.notification_kind == (
+        NotificationKind.FIRST_RESPONSE_BREACH
+    )
+    assert SLANotificationKind.RESOLUTION_BREACH.notification_kind is None  # it escalates

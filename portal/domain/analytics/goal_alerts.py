@@ -20,14 +20,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
 from portal.domain.analytics import goal_lists, goal_progress
 from portal.extensions import db
 from portal.infra import mail
-from portal.kernel import inbox, staff
+from portal.kernel import inbox, links, staff
 from portal.kernel.labels import GOAL_DIRECTION_LABELS
-from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
+from portal.models import Goal, GoalDirection, GoalOwnerKind, NotificationKind, Queue, Role, User
 
 EMAIL_TEMPLATE = "goal_alert"
 
@@ -53,8 +52,7 @@ def recipients(goal: Goal) -> list[User]:
 
 def goal_link(goal: Goal, user: User) -> str:
     """Supervisors get the goal page; agents their home page, where their goals are."""
-    base = current_app.config["BASE_URL"]
-    return f"{base}/supervisor/goals/{goal.id}" if user.role in Role.MANAGERS else f"{base}/"
+    return links.goal_url(goal.id) if user.role in Role.MANAGERS else links.home_url()
 
 
 def _tell(
@@ -137,11 +135,11 @@ def sweep(*, now: datetime) -> int:
         if reached:
             done = sorted(_alerted(goal) | set(reached))
             goal.alerted_thresholds = ",".join(str(t) for t in done)
-            _tell(progress, inbox.GOAL_THRESHOLD, now=now, threshold=max(reached))
+            _tell(progress, NotificationKind.GOAL_THRESHOLD, now=now, threshold=max(reached))
             sent += 1
         if progress.is_behind and not goal.behind_alerted:
             goal.behind_alerted = True
-            _tell(progress, inbox.GOAL_BEHIND, now=now)
+            _tell(progress, NotificationKind.GOAL_BEHIND, now=now)
             sent += 1
         elif not progress.is_behind and goal.behind_alerted:
             goal.behind_alerted = False  # caught up: falling behind again alerts again

@@ -14,6 +14,7 @@ from portal.domain.analytics import goal_progress, metrics, periods, scopes
 from portal.extensions import db
 from portal.i18n import native_digits
 from portal.kernel import audit, staff
+from portal.kernel.errors import DomainError
 from portal.models import Goal, GoalDirection, GoalOwnerKind, Queue, Role, User
 
 DEFAULT_THRESHOLDS = "75,100"
@@ -39,7 +40,7 @@ def owner_choices() -> tuple[list[User], list[Queue]]:
     return staff.active_staff(), scopes.queues()
 
 
-class InvalidGoal(ValueError):
+class InvalidGoal(DomainError):
     """Goal values that break a rule; `errors` maps field names to messages."""
 
     def __init__(self, errors: dict[str, object]):

@@ -15,12 +15,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
 from portal.i18n import native_digits
+from portal.kernel.errors import DomainError
 
 PERIOD_KEYS = ("today", "7", "30", "90", "custom")
 MAX_PERIOD_DAYS = 366
 
 
-class FilterError(ValueError):
+class FilterError(DomainError):
     """A period or scope that cannot be used; the message is for the reader (translated)."""
 
 

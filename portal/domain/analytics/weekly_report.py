@@ -23,7 +23,7 @@ from portal.domain.analytics import (
 )
 from portal.i18n import is_valid_timezone
 from portal.infra import mail
-from portal.kernel import inbox, staff
+from portal.kernel import inbox, links, staff
 from portal.models import Role, User
 
 TOP_REASONS = 5
@@ -112,7 +112,6 @@ def send_weekly(*, now: datetime, progress: Callable[[User], None] | None = None
     summaries: dict[str, Weekly] = {}
     active = goal_lists.active_goals(now)
     recipients = weekly_recipients()
-    base = current_app.config["BASE_URL"]
     for user in recipients:
         tz = _zone(user)
         if tz.key not in summaries:
@@ -126,9 +125,11 @@ def send_weekly(*, now: datetime, progress: Callable[[User], None] | None = None
             summary=summary,
             goals=active,
             metrics=metrics.METRICS,
-            link=(
-                f"{base}/supervisor/reports?period=custom&first={summary.this_week.first}"
-                f"&last={summary.this_week.last}&group=day"
+            link=links.report_url(
+                period="custom",
+                first=summary.this_week.first,
+                last=summary.this_week.last,
+                group="day",
             ),
         )
         if progress is not None:

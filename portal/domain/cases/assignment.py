@@ -11,7 +11,7 @@ from portal.domain.cases import edits, followers, staffing, transitions
 from portal.extensions import db
 from portal.kernel import audit, inbox
 from portal.kernel.errors import InvalidTransition, StaleCase
-from portal.models import Case, CaseEvent, CaseStatus, EventKind, User
+from portal.models import Case, CaseEvent, CaseStatus, EventKind, NotificationKind, User
 from portal.models._base import utcnow
 
 
@@ -81,7 +81,7 @@ def given(case: Case, to: User, *, by: User | None, event: CaseEvent | None, now
     """Someone was given a case: they worked it now (they may read and follow it) and, unless
     they took it themselves, they are told, linked to the assignment on the timeline."""
     followers.record_work(case, to, now=now)
-    inbox.tell_staff([to], inbox.CASE_ASSIGNED, case, actor=by, event=event, now=now)
+    inbox.tell_staff([to], NotificationKind.CASE_ASSIGNED, case, actor=by, event=event, now=now)
 
 
 def open_case_counts(user_ids: list[int]) -> dict[int, int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from portal.domain.cases import followers, staffing
 from portal.kernel import inbox
-from portal.models import Case, CaseEvent, CaseStatus, Role, User
+from portal.models import Case, CaseEvent, CaseStatus, NotificationKind, Role, User
 
 
 def customer_audience(case: Case) -> list[User]:
@@ -19,18 +19,21 @@ def customer_audience(case: Case) -> list[User]:
     return first + followers.followers(case)
 
 
-def _status_kind(old: CaseStatus, new: CaseStatus, by: User | None) -> str | None:
+def _status_kind(old: CaseStatus, new: CaseStatus, by: User | None) -> NotificationKind | None:
     """The notification a status change makes, if any: a customer's reopen or "solved", and
     staff resolving, closing or reopening a case. Other moves (new -> open, open <-> pending)
     are the work itself, not news."""
     reopened = old == CaseStatus.RESOLVED and new == CaseStatus.OPEN
     if by is not None and by.role == Role.CUSTOMER:
         if reopened:
-            return inbox.CUSTOMER_REOPENED
-        return inbox.CUSTOMER_SOLVED if new == CaseStatus.RESOLVED else None
+            return NotificationKind.CUSTOMER_REOPENED
+        return NotificationKind.CUSTOMER_SOLVED if new == CaseStatus.RESOLVED else None
     if reopened:
-        return inbox.CASE_REOPENED
-    return {CaseStatus.RESOLVED: inbox.CASE_RESOLVED, CaseStatus.CLOSED: inbox.CASE_CLOSED}.get(new)
+        return NotificationKind.CASE_REOPENED
+    return {
+        CaseStatus.RESOLVED: NotificationKind.CASE_RESOLVED,
+        CaseStatus.CLOSED: NotificationKind.CASE_CLOSED,
+    }.get(new)
 
 
 def announce_status(

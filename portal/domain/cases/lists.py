@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal import authz, numbers
 from portal.extensions import db
+from portal.kernel.errors import DomainError
 from portal.kernel.pagination import Page, paginate
 from portal.models import Case, CaseEvent, CaseStatus, User
 from portal.models._base import utcnow
@@ -25,7 +26,7 @@ SORTS = {"updated": Case.updated_at.desc(), "oldest": Case.updated_at.asc()}
 PER_PAGE = 20
 
 
-class BadListRequest(ValueError):
+class BadListRequest(DomainError):
     """A filter, scope, sort or page value outside what the list understands."""
 
 

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
-
 from portal.infra import mail
+from portal.kernel import links
 from portal.models import Case, CaseEvent, Contact, ContactRoleKind, EventKind
-
-
-def case_link(case: Case) -> str:
-    return f"{current_app.config['BASE_URL']}/my/cases/{case.number}"
 
 
 def recipients(case: Case) -> list[Contact]:
@@ -39,7 +34,7 @@ def _send(template: str, case: Case, **context) -> None:
             language=_language(contact),
             case=case,
             name=contact.name,
-            link=case_link(case),
+            link=links.customer_case_url(case.number),
             **context,
         )
 

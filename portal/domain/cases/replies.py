@@ -11,7 +11,7 @@ from portal.domain.cases.uploads import Upload, store_uploads
 from portal.extensions import db
 from portal.kernel import audit, inbox
 from portal.kernel.errors import InvalidTransition, NotAllowed
-from portal.models import Case, CaseEvent, CaseStatus, EventKind, User
+from portal.models import Case, CaseEvent, CaseStatus, EventKind, NotificationKind, User
 from portal.models._base import utcnow
 
 
@@ -64,7 +64,7 @@ def add_reply(
     if is_customer:
         inbox.tell_staff(
             audience.customer_audience(case),
-            inbox.CUSTOMER_REPLIED,
+            NotificationKind.CUSTOMER_REPLIED,
             case,
             inbox.excerpt(event.body),
             actor=by,

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from portal.domain import cases
 from portal.domain.escalations import steps
 from portal.extensions import db
-from portal.kernel import audit, inbox
+from portal.kernel import audit
 from portal.kernel.errors import InvalidTransition, NotAllowed, StaleCase
-from portal.models import Escalation, EscalationState, Queue, Role, User
+from portal.models import Escalation, EscalationState, NotificationKind, Queue, Role, User
 from portal.models._base import utcnow
 
 # Escalations still waiting for a supervisor's answer.
@@ -78,8 +78,8 @@ def accept(
     news = steps.News(
         case, escalation.reason, event, by, now, steps.email_context(escalation, case.queue)
     )
-    told = news.tell([assignee], inbox.ESCALATION_ASSIGNED)
-    news.tell(cases.followers_of(case), inbox.ESCALATION_ACCEPTED, already=told)
+    told = news.tell([assignee], NotificationKind.ESCALATION_ASSIGNED)
+    news.tell(cases.followers_of(case), NotificationKind.ESCALATION_ACCEPTED, already=told)
 
 
 def _tier_queue(queue_id: int | None, tier: int) -> Queue | None:
@@ -135,7 +135,7 @@ def return_to_lower_tier(
     if assignee is None:
         people += cases.queue_agents(back) or cases.queue_supervisors(back)
     steps.News(case, guidance, event, by, now, context).tell(
-        people + cases.followers_of(case), inbox.ESCALATION_RETURNED
+        people + cases.followers_of(case), NotificationKind.ESCALATION_RETURNED
     )
 
 
@@ -153,4 +153,4 @@ def resolve(escalation: Escalation, *, by: User, now: datetime | None = None) ->
     news = steps.News(
         case, escalation.reason, event, by, now, steps.email_context(escalation, case.queue)
     )
-    news.tell([requester, *cases.followers_of(case)], inbox.ESCALATION_RESOLVED)
+    news.tell([requester, *cases.followers_of(case)], NotificationKind.ESCALATION_RESOLVED)

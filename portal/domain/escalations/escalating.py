@@ -19,9 +19,18 @@ import sqlalchemy as sa
 from portal.domain import cases
 from portal.domain.escalations import steps
 from portal.extensions import db
-from portal.kernel import audit, inbox
+from portal.kernel import audit
 from portal.kernel.errors import InvalidTransition
-from portal.models import Case, CaseStatus, Escalation, EscalationState, Queue, Role, User
+from portal.models import (
+    Case,
+    CaseStatus,
+    Escalation,
+    EscalationState,
+    NotificationKind,
+    Queue,
+    Role,
+    User,
+)
 from portal.models._base import utcnow
 from portal.models.user import queue_members
 
@@ -130,12 +139,12 @@ def escalate(
     news = steps.News(case, reason, event, by, now, steps.email_context(escalation, target, by))
     # A chosen agent hears that the case is theirs; with nobody chosen, the target queue's
     # agents (who may work its tier) hear of it with its supervisors.
-    told = news.tell([to_agent], inbox.ESCALATION_ASSIGNED)
+    told = news.tell([to_agent], NotificationKind.ESCALATION_ASSIGNED)
     queue = cases.queue_supervisors(target)
     if to_agent is None:
         queue += cases.queue_agents(target)
-    told += news.tell(queue, inbox.ESCALATION, already=told)
-    news.tell(cases.followers_of(case), inbox.FOLLOWED_ESCALATED, already=told)
+    told += news.tell(queue, NotificationKind.ESCALATION, already=told)
+    news.tell(cases.followers_of(case), NotificationKind.FOLLOWED_ESCALATED, already=told)
     return escalation
 
 
@@ -179,6 +188,6 @@ def _flag(
     audit.record("case.escalation_flag", by=by, subject=case, escalation=escalation.id)
     cases.record_work(case, by, now=now)
     news = steps.News(case, reason, event, by, now, steps.email_context(escalation, case.queue, by))
-    told = news.tell(cases.queue_supervisors(case.queue), inbox.ESCALATION_FLAG)
-    news.tell(cases.followers_of(case), inbox.FOLLOWED_ESCALATED, already=told)
+    told = news.tell(cases.queue_supervisors(case.queue), NotificationKind.ESCALATION_FLAG)
+    news.tell(cases.followers_of(case), NotificationKind.FOLLOWED_ESCALATED, already=told)
     return escalation

@@ -22,29 +22,31 @@ from portal.domain import cases, sla
 from portal.domain.escalations import escalating
 from portal.extensions import db
 from portal.kernel import inbox
-from portal.models import Case, CaseStatus, SLABreach, SLANotification, SLAPolicy, User
+from portal.models import (
+    Case,
+    CaseStatus,
+    SLABreach,
+    SLANotification,
+    SLANotificationKind,
+    SLAPolicy,
+    User,
+)
 
 SLA_BREACH_REASON = "SLA breach"
 SLA_EMAIL_TEMPLATE = "sla_alert"
 
-# Kinds of sla_notifications rows (what the sweep did), per clock.
-FIRST_RESPONSE_WARNING = "first_response_warning"
-RESOLUTION_WARNING = "resolution_warning"
-FIRST_RESPONSE_BREACH = "first_response_breach"
-RESOLUTION_BREACH = "resolution_breach"
-WARNING_KINDS = {sla.FIRST_RESPONSE: FIRST_RESPONSE_WARNING, sla.RESOLUTION: RESOLUTION_WARNING}
-INBOX_KINDS = {
-    FIRST_RESPONSE_WARNING: inbox.FIRST_RESPONSE_WARNING,
-    RESOLUTION_WARNING: inbox.RESOLUTION_WARNING,
-    FIRST_RESPONSE_BREACH: inbox.FIRST_RESPONSE_BREACH,
+# The warning each clock sends.
+WARNING_KINDS = {
+    sla.FIRST_RESPONSE: SLANotificationKind.FIRST_RESPONSE_WARNING,
+    sla.RESOLUTION: SLANotificationKind.RESOLUTION_WARNING,
 }
 # Warnings first, then breach notices, then escalations: an assignee is told before an
 # escalation takes the case away from them.
 ACTION_ORDER = {
-    FIRST_RESPONSE_WARNING: 0,
-    RESOLUTION_WARNING: 0,
-    FIRST_RESPONSE_BREACH: 1,
-    RESOLUTION_BREACH: 2,
+    SLANotificationKind.FIRST_RESPONSE_WARNING: 0,
+    SLANotificationKind.RESOLUTION_WARNING: 0,
+    SLANotificationKind.FIRST_RESPONSE_BREACH: 1,
+    SLANotificationKind.RESOLUTION_BREACH: 2,
 }
 
 
@@ -65,7 +67,8 @@ def _unnotified_breaches() -> list[tuple[int, str, datetime]]:
     and a first response that came late needs no notice any more.
     """
     kind = sa.case(
-        (SLABreach.metric == sla.RESOLUTION, RESOLUTION_BREACH), else_=FIRST_RESPONSE_BREACH
+        (SLABreach.metric == sla.RESOLUTION, SLANotificationKind.RESOLUTION_BREACH.value),
+        else_=SLANotificationKind.FIRST_RESPONSE_BREACH.value,
     )
     done = sa.exists().where(
         SLANotification.case_id == SLABreach.case_id,
@@ -100,7 +103,7 @@ def _warning_candidates(now: datetime) -> tuple[list[int], set[tuple[int, str]]]
     (case id, kind) warnings already sent for them. Once per clock: a due time moved by a
     pause or priority change does not warn again."""
 
-    def warned(kind: str):
+    def warned(kind: SLANotificationKind):
         return sa.exists().where(SLANotification.case_id == Case.id, SLANotification.kind == kind)
 
     ids = db.session.scalars(
@@ -113,9 +116,11 @@ def _warning_candidates(now: datetime) -> tuple[list[int], set[tuple[int, str]]]
                 sa.and_(
                     Case.first_responded_at.is_(None),
                     Case.first_response_due_at > now,
-                    ~warned(FIRST_RESPONSE_WARNING),
+                    ~warned(SLANotificationKind.FIRST_RESPONSE_WARNING),
                 ),
-                sa.and_(Case.resolution_due_at > now, ~warned(RESOLUTION_WARNING)),
+                sa.and_(
+                    Case.resolution_due_at > now, ~warned(SLANotificationKind.RESOLUTION_WARNING)
+                ),
             ),
         )
         .order_by(Case.id)
@@ -202,12 +207,12 @@ def _still_breached(case: Case, kind: str, due_at: datetime) -> bool:
     first response) still no reply."""
     if case.status not in CaseStatus.WORKING:
         return False
-    if kind == RESOLUTION_BREACH:
+    if kind == SLANotificationKind.RESOLUTION_BREACH:
         return case.resolution_due_at == due_at
     return case.first_response_due_at == due_at and case.first_responded_at is None
 
 
-def _actions(now: datetime) -> list[tuple[Case, str, datetime]]:
+def _actions(now: datetime) -> list[tuple[Case, SLANotificationKind, datetime]]:
     """What is due: (case, kind, due time), re-checked on the fresh (locked) rows."""
     breaches = _unnotified_breaches()
     warning_ids, warned = _warning_candidates(now)
@@ -216,7 +221,7 @@ def _actions(now: datetime) -> list[tuple[Case, str, datetime]]:
     for case_id, kind, due_at in breaches:
         case = cases_by_id.get(case_id)
         if case is not None and _still_breached(case, kind, due_at):
-            actions.append((case, kind, due_at))
+            actions.append((case, SLANotificationKind(kind), due_at))
     policies = _Policies()
     for case_id in warning_ids:
         case = cases_by_id.get(case_id)
@@ -253,7 +258,7 @@ def sweep(*, now: datetime) -> SweepOutcome:
     for case, kind, due_at in actions:
         if (case.id, kind) not in claimed:
             continue  # another sweep got there first
-        if kind == RESOLUTION_BREACH:
+        if kind == SLANotificationKind.RESOLUTION_BREACH:
             if case.status in CaseStatus.WORKING:
                 escalating.escalate(case, by=None, reason=SLA_BREACH_REASON, now=now)
                 outcome.escalations += 1
@@ -262,7 +267,7 @@ def sweep(*, now: datetime) -> SweepOutcome:
             supervisors[case.queue_id] = cases.queue_supervisors(case.queue)
         inbox.tell_staff(
             [case.assignee, *supervisors[case.queue_id]],
-            INBOX_KINDS[kind],
+            kind.notification_kind,
             case,
             case.subject,
             actor=None,
@@ -270,7 +275,7 @@ def sweep(*, now: datetime) -> SweepOutcome:
             now=now,
             due_at=due_at,
         )
-        if kind == FIRST_RESPONSE_BREACH:
+        if kind == SLANotificationKind.FIRST_RESPONSE_BREACH:
             outcome.breach_notices += 1
         else:
             outcome.warnings += 1

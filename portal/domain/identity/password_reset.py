@@ -12,7 +12,7 @@ from flask import current_app
 from portal.domain.identity import addresses, logins, passwords
 from portal.extensions import db
 from portal.infra import mail, outbox
-from portal.kernel import audit
+from portal.kernel import audit, links
 from portal.models import AddressProof, PasswordResetToken, User
 from portal.models._base import utcnow
 
@@ -75,7 +75,7 @@ def issue_reset_link(user: User) -> tuple[str, int]:
             expires_at=utcnow() + timedelta(minutes=minutes),
         )
     )
-    return f"{current_app.config['BASE_URL']}/password/reset/{token}", minutes
+    return links.password_reset_url(token), minutes
 
 
 def _live_reset_token(token: str) -> PasswordResetToken | None:

@@ -32,7 +32,7 @@ from portal.domain.identity import addresses, logins, password_reset, passwords
 from portal.extensions import db
 from portal.i18n import isolate
 from portal.infra import mail
-from portal.kernel import audit
+from portal.kernel import audit, links
 from portal.kernel.errors import DomainError
 from portal.models import AddressLink, AddressProof, Contact, LinkPurpose, Role, User
 from portal.models._base import utcnow
@@ -58,7 +58,10 @@ class InvitationRefused(DomainError):
         self.reason = reason
 
 
-PATHS = {LinkPurpose.REGISTRATION: "/register/confirm", LinkPurpose.INVITATION: "/invitation"}
+URLS = {
+    LinkPurpose.REGISTRATION: links.registration_confirm_url,
+    LinkPurpose.INVITATION: links.invitation_url,
+}
 
 
 def _lifetime(purpose: LinkPurpose) -> timedelta:
@@ -90,7 +93,7 @@ def _issue_link(
         expires_at=now + _lifetime(purpose),
     )
     db.session.add(link)
-    return f"{current_app.config['BASE_URL']}{PATHS[purpose]}/{token}", link
+    return URLS[purpose](token), link
 
 
 def _live_link(token: str, purpose: LinkPurpose) -> AddressLink | None:
@@ -183,7 +186,7 @@ def _tell_account_exists(user: User | None, *, ip_address=None) -> None:
         language=user.language,
         name=user.name,
         reset_link=reset_url,
-        login_link=f"{current_app.config['BASE_URL']}/login",
+        login_link=links.sign_in_url(),
         minutes=minutes,
         after_response=True,
     )

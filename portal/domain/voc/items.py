@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
 from portal import authz
 from portal.domain.voc.recipients import contact_language, may_email
@@ -26,7 +25,7 @@ from portal.domain.voc.user_text import (
 )
 from portal.extensions import db
 from portal.infra import mail
-from portal.kernel import audit
+from portal.kernel import audit, links
 from portal.kernel.errors import InvalidTransition, NotAllowed
 from portal.models import (
     Case,
@@ -239,8 +238,7 @@ def respond(item: Feedback, text: str, *, by: User, now: datetime | None = None)
     contact = db.session.get(Contact, item.contact_id) if item.contact_id else None
     if may_email(contact):
         case = db.session.get(Case, item.case_id) if item.case_id else None
-        base = current_app.config["BASE_URL"]
-        context = {"case": case, "link": f"{base}/my/cases/{case.number}"} if case else {}
+        context = {"case": case, "link": links.customer_case_url(case.number)} if case else {}
         mail.send_template(
             "feedback_response",
             to=contact.email,
@@ -248,6 +246,6 @@ def respond(item: Feedback, text: str, *, by: User, now: datetime | None = None)
             name=contact.name,
             item=item,
             response=text,
-            feedback_link=f"{base}/feedback/mine/{item.id}",
+            feedback_link=links.feedback_item_url(item.id),
             **context,
         )

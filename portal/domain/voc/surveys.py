@@ -23,7 +23,7 @@ from sqlalchemy.orm import contains_eager
 from portal.domain.voc import follow_ups, items, recipients, score_bands, user_text
 from portal.extensions import db
 from portal.infra import mail
-from portal.kernel import audit
+from portal.kernel import audit, links
 from portal.kernel.errors import DomainError
 from portal.models import (
     Account,
@@ -101,8 +101,7 @@ def make_token(invitation: SurveyInvitation) -> str:
 
 def survey_url(invitation: SurveyInvitation, score: int | None = None) -> str:
     """The absolute link for emails (BASE_URL, never the request's Host header)."""
-    url = f"{current_app.config['BASE_URL']}/feedback/s/{make_token(invitation)}"
-    return url if score is None else f"{url}?score={score}"
+    return links.survey_url(make_token(invitation), score)
 
 
 def open_link(token: str, *, now: datetime | None = None) -> SurveyInvitation:
@@ -273,7 +272,7 @@ def send_csat(case: Case, *, now: datetime | None = None) -> SurveyInvitation | 
             language=recipients.contact_language(contact),
             name=contact.name,
             case=case,
-            link=f"{current_app.config['BASE_URL']}/my/cases/{case.number}",
+            link=links.customer_case_url(case.number),
             rating_links=[(score, survey_url(invitation, score)) for score in range(1, 6)],
         )
         invitation.is_emailed = True
