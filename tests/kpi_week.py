@@ -4,7 +4,7 @@ Monday 2 to Sunday 8 November 2026, on a Mon-Fri 09:00-17:00 UTC calendar with W
 4 November a holiday; the standard/normal SLA gives 480 business minutes to the first
 response and 2,400 to resolution. Every case is driven through the real services, so the
 facts the KPIs add up are the ones the portal records. The hand calculation for each case is
-next to it; the expected figures are in tests/services/test_kpi.py.
+next to it; the expected figures are in tests/domain/test_kpi.py.
 """
 
 from __future__ import annotations
