@@ -8,7 +8,7 @@ shown, so each reader sees it in their language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -139,10 +139,40 @@ def tell_staff(
             continue
         skip.add(user.id)
         recipients.append(user)
-    now = now or utcnow()
-    notify(recipients, kind, case, text, event=event, now=now)
     link = staff_link(case, event)
-    for user in recipients:
+    tell(
+        recipients,
+        kind,
+        case,
+        text,
+        template=template,
+        link=lambda _user: link,
+        event=event,
+        now=now,
+        number=case.number,
+        subject=case.subject,
+        **context,
+    )
+    return recipients
+
+
+def tell(
+    users: list[User],
+    kind: NotificationKind,
+    case: Case | None,
+    text: str,
+    *,
+    template: str,
+    link: Callable[[User], str],
+    event: CaseEvent | None = None,
+    now: datetime | None = None,
+    **context,
+) -> None:
+    """Notify these staff members in-app, and email those who have email on, in their own
+    language: the one way staff hear of something. `link(user)` is where each one's email
+    points; the email renders `email/<template>` with the headline and `context`."""
+    notify(users, kind, case, text, event=event, now=now or utcnow())
+    for user in users:
         if user.notify_by_email and user.email:
             mail.send_template(
                 template,
@@ -150,14 +180,11 @@ def tell_staff(
                 language=user.language,
                 name=user.name,
                 headline=KIND_LABELS[kind],
-                number=case.number,
-                subject=case.subject,
                 text=text,
                 event=event,
-                link=link,
+                link=link(user),
                 **context,
             )
-    return recipients
 
 
 def _readable(query: sa.Select, visible: sa.ColumnElement[bool] | None) -> sa.Select:

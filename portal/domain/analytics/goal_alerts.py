@@ -23,7 +23,6 @@ import sqlalchemy as sa
 
 from portal.domain.analytics import goal_lists, goal_progress
 from portal.extensions import db
-from portal.infra import mail
 from portal.kernel import inbox, links, staff
 from portal.kernel.labels import GOAL_DIRECTION_LABELS
 from portal.models import Goal, GoalDirection, GoalOwnerKind, NotificationKind, Queue, Role, User
@@ -61,31 +60,29 @@ def _tell(
     goal = progress.goal
     people = recipients(goal)
     detail = f"{goal.name} ({progress.progress_percent:g}%)"
-    inbox.notify(people, kind, None, detail, now=now)
-    for user in people:
-        if user.notify_by_email and user.email:
-            mail.send_template(
-                EMAIL_TEMPLATE,
-                to=user.email,
-                language=user.language,
-                name=user.name,
-                headline=inbox.KIND_LABELS[kind],
-                goal_name=goal.name,
-                metric_label=progress.metric.label,
-                unit=progress.metric.unit,
-                owner_name=progress.owner_name,
-                actual=progress.actual,
-                target=goal.target,
-                direction_label=GOAL_DIRECTION_LABELS[GoalDirection(goal.direction)],
-                progress=progress.progress_percent,
-                expected=progress.expected_percent,
-                forecast=progress.forecast,
-                status_label=progress.status_label,
-                threshold=threshold,
-                period_start=goal.period_start,
-                period_end=goal.period_end,
-                link=goal_link(goal, user),
-            )
+    inbox.tell(
+        people,
+        kind,
+        None,
+        detail,
+        template=EMAIL_TEMPLATE,
+        link=lambda user: goal_link(goal, user),
+        now=now,
+        goal_name=goal.name,
+        metric_label=progress.metric.label,
+        unit=progress.metric.unit,
+        owner_name=progress.owner_name,
+        actual=progress.actual,
+        target=goal.target,
+        direction_label=GOAL_DIRECTION_LABELS[GoalDirection(goal.direction)],
+        progress=progress.progress_percent,
+        expected=progress.expected_percent,
+        forecast=progress.forecast,
+        status_label=progress.status_label,
+        threshold=threshold,
+        period_start=goal.period_start,
+        period_end=goal.period_end,
+    )
 
 
 def _alerted(goal: Goal) -> set[int]:
