@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal import authz
 from portal.extensions import login_manager
-from portal.models import Role, User
+from portal.models import User
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 
@@ -18,7 +18,7 @@ def supervisors_only():
     """Signed-in supervisors and admins only: visitors sign in, everyone else gets 403."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    authz.require(current_user.is_active and current_user.role in Role.MANAGERS)
+    authz.require(current_user.is_active and authz.can_use_supervisor_tools(current_user))
     return None
 
 
